@@ -1,0 +1,73 @@
+// Package catalog defines the Store that records datasets, their versions
+// and the audit log, and the types it returns. Implementations live in
+// sqlite/ and postgres/; catalogtest/ is the conformance suite both pass.
+//
+// # Security
+//
+// The catalog holds wrapped data keys, never plaintext keys, and digests of
+// data, never data. Every change is one transaction: a version and the audit
+// record that announces it commit together or not at all.
+package catalog
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/coffer-vault/coffer/internal/audit"
+)
+
+// ErrNotFound is returned (wrapped) when a dataset or version does not exist.
+var ErrNotFound = errors.New("catalog: not found")
+
+// Version is one immutable version of a dataset.
+type Version struct {
+	Dataset        string            // dataset name
+	Number         int64             // 1, 2, 3, ... per dataset, gap-free; assigned by CommitVersion
+	ID             string            // random version id (32 hex digits), bound into the encryption context
+	BlobKey        string            // key in the blob store
+	Created        time.Time         // UTC
+	Size           int64             // plaintext bytes
+	StoredSize     int64             // ciphertext bytes
+	SHA256         []byte            // plaintext SHA-256
+	StoredSHA256   []byte            // ciphertext SHA-256
+	WrappedDEK     []byte            // data key wrapped by the KEK
+	KeyID          string            // KEK that wrapped it, "name@version"
+	Format         string            // csv, tsv, jsonl, parquet, blob
+	Classification string            // public, internal, confidential, restricted
+	Owner          string            // owner principal
+	Department     string            // owning department
+	Tags           map[string]string // user tags
+	Creator        string            // who put it
+}
+
+// Dataset summarizes a dataset and its latest version.
+type Dataset struct {
+	Name     string
+	Versions int64   // number of versions (equal to the latest number)
+	Latest   Version // the latest version
+}
+
+// Store is the catalog. All methods are safe for concurrent use, also by
+// several processes sharing one database.
+type Store interface {
+	// CommitVersion assigns v.Number (latest+1 for v.Dataset, creating the
+	// dataset on its first version) and, in the same transaction, appends
+	// rec with rec.Version set to that number. On return v and rec hold the
+	// assigned numbers and rec its chain hashes.
+	CommitVersion(ctx context.Context, v *Version, rec *audit.Record) error
+	// Datasets lists all datasets by name.
+	Datasets(ctx context.Context) ([]Dataset, error)
+	// Versions lists the versions of dataset name, oldest first.
+	Versions(ctx context.Context, name string) ([]Version, error)
+	// Version returns version number of dataset name; number 0 means latest.
+	Version(ctx context.Context, name string, number int64) (Version, error)
+	// VersionByID returns the version with id (used to map blobs back).
+	VersionByID(ctx context.Context, id string) (Version, error)
+	// AppendAudit appends rec to the audit chain, assigning Seq, Prev, Hash.
+	AppendAudit(ctx context.Context, rec *audit.Record) error
+	// AuditRecords calls fn for each record with Seq > after, in Seq order.
+	AuditRecords(ctx context.Context, after int64, fn func(audit.Record) error) error
+	// Close releases the store.
+	Close() error
+}

@@ -1,0 +1,61 @@
+// Package kms defines the Keyring that wraps and unwraps data keys (DEKs)
+// under key-encryption keys (KEKs). Implementations: local/ (a keyring file
+// sealed by a root key).
+//
+// # Security
+//
+// A Keyring never returns KEK material. Wrap binds the encryption context
+// (passed as aad) to the wrapped key: unwrapping with any other aad fails.
+// DEKs are returned in a *DEK, whose printing paths show REDACTED.
+package kms
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+)
+
+// ErrUnwrap is returned (wrapped) when a DEK cannot be unwrapped: wrong key,
+// wrong context or a tampered wrapped key. The cases read the same on purpose.
+var ErrUnwrap = errors.New("kms: data key cannot be unwrapped (wrong key, wrong context or tampered)")
+
+// DEK is a 32-byte data key held in memory.
+type DEK struct{ b []byte }
+
+// NewDEK returns a fresh random 32-byte data key.
+func NewDEK() *DEK {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand)
+	return &DEK{b: b}
+}
+
+// DEKFromBytes adopts b (32 bytes) as a data key.
+func DEKFromBytes(b []byte) *DEK { return &DEK{b: b} }
+
+// Bytes returns the key material; callers must not retain or print it.
+func (k *DEK) Bytes() []byte { return k.b }
+
+// Zero overwrites the key material.
+func (k *DEK) Zero() {
+	if k == nil {
+		return
+	}
+	clear(k.b)
+}
+
+func (k *DEK) String() string               { return "REDACTED" }
+func (k *DEK) GoString() string             { return "REDACTED" }
+func (k *DEK) LogValue() slog.Value         { return slog.StringValue("REDACTED") }
+func (k *DEK) MarshalText() ([]byte, error) { return []byte("REDACTED"), nil }
+
+// Keyring wraps and unwraps DEKs.
+type Keyring interface {
+	// Wrap wraps dek under the primary KEK, bound to aad; keyID names the
+	// KEK version that wrapped it ("name@v").
+	Wrap(ctx context.Context, dek *DEK, aad []byte) (wrapped []byte, keyID string, err error)
+	// Unwrap recovers a DEK wrapped by Wrap with the same aad.
+	Unwrap(ctx context.Context, wrapped, aad []byte) (*DEK, error)
+	// AuditKey returns the HMAC key of the audit chain.
+	AuditKey(ctx context.Context) ([]byte, error)
+}
