@@ -13,6 +13,8 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 )
 
@@ -44,10 +46,14 @@ func (k *DEK) Zero() {
 	clear(k.b)
 }
 
-func (k *DEK) String() string               { return "REDACTED" }
-func (k *DEK) GoString() string             { return "REDACTED" }
-func (k *DEK) LogValue() slog.Value         { return slog.StringValue("REDACTED") }
-func (k *DEK) MarshalText() ([]byte, error) { return []byte("REDACTED"), nil }
+// The printing methods have value receivers so that a DEK held by value (a
+// struct field, *dek) is covered too, and Format covers every fmt verb:
+// String alone is skipped by %d and prints the bytes of a value.
+func (DEK) String() string                { return "REDACTED" }
+func (DEK) GoString() string              { return "REDACTED" }
+func (DEK) Format(f fmt.State, verb rune) { io.WriteString(f, "REDACTED") }
+func (DEK) LogValue() slog.Value          { return slog.StringValue("REDACTED") }
+func (DEK) MarshalText() ([]byte, error)  { return []byte("REDACTED"), nil }
 
 // Keyring wraps and unwraps DEKs.
 type Keyring interface {

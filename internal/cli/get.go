@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"bufio"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coffer-vault/coffer/internal/vault"
+)
+
+func getCmd(e *env) *cobra.Command {
+	var file string
+	c := &cobra.Command{
+		Use:   "get NAME[@VERSION]",
+		Short: "Write a version's data to stdout or a file",
+		Long: `Stream the data of a version (the latest by default), authenticating every
+chunk and finally its SHA-256. With -f FILE the data goes to a temporary file
+that is renamed to FILE only after the whole version checked out, so a failed
+read never leaves a partial FILE. On stdout, data of chunks read before a
+failure has already been written: use -f when that matters.`,
+		Example: `  coffer get customers > customers.csv
+  coffer get customers@2 -f customers-v2.csv`,
+		Args: args(1, 1),
+		RunE: run(func(cmd *cobra.Command, a []string) error {
+			ref, err := vault.ParseRef(a[0])
+			if err != nil {
+				return err
+			}
+			v, err := e.open()
+			if err != nil {
+				return err
+			}
+			defer v.Close()
+			if file != "" {
+				_, err = v.GetFile(e.ctx, ref, file)
+				return err
+			}
+			w := bufio.NewWriterSize(e.stdout, 256<<10)
+			if _, err := v.Get(e.ctx, ref, w); err != nil {
+				return err
+			}
+			return w.Flush()
+		}),
+	}
+	c.Flags().StringVarP(&file, "file", "f", "", "write to FILE (atomically) instead of stdout")
+	return c
+}

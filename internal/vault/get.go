@@ -1,0 +1,138 @@
+package vault
+
+import (
+	"bufio"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/coffer-vault/coffer/internal/audit"
+	"github.com/coffer-vault/coffer/internal/blob"
+	"github.com/coffer-vault/coffer/internal/catalog"
+	"github.com/coffer-vault/coffer/internal/fault"
+	"github.com/coffer-vault/coffer/internal/seal"
+)
+
+// Version returns the catalog entry of ref (latest if ref.Version is 0).
+func (v *Vault) Version(ctx context.Context, ref Ref) (catalog.Version, error) {
+	ver, err := v.cat.Version(ctx, ref.Name, ref.Version)
+	switch {
+	case errors.Is(err, catalog.ErrNotFound) && ref.Version == 0:
+		return ver, fault.E(fault.NotFound, "dataset %q does not exist", ref.Name).WithHint("run: coffer ls")
+	case errors.Is(err, catalog.ErrNotFound):
+		return ver, fault.E(fault.NotFound, "dataset %q has no version %d", ref.Name, ref.Version).WithHint("run: coffer log %s", ref.Name)
+	case err != nil:
+		return ver, fault.Wrap(fault.Other, err, "cannot read the catalog")
+	}
+	return ver, nil
+}
+
+// Get streams the plaintext of ref to w, authenticating every chunk and
+// finally its SHA-256 and size. See the package doc on partial output.
+func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version, error) {
+	ver, err := v.Version(ctx, ref)
+	if err != nil {
+		return ver, err
+	}
+	err = v.copyOut(ctx, ver, w)
+	rec := &audit.Record{Action: "get", Dataset: ver.Dataset, Version: ver.Number, Decision: "ok"}
+	if err != nil {
+		rec.Decision = "fail"
+		rec.Detail = map[string]string{"error": fault.KindOf(err).String()}
+	}
+	if aerr := v.record(ctx, rec); aerr != nil && err == nil {
+		err = aerr
+	}
+	return ver, err
+}
+
+// GetFile writes the plaintext of ref to path through a temporary file in
+// the same directory, renamed into place only after the whole version
+// authenticated. The file is created with mode 0600.
+func (v *Vault) GetFile(ctx context.Context, ref Ref, path string) (catalog.Version, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".coffer-get-*")
+	if err != nil {
+		return catalog.Version{}, fault.Wrap(fault.Other, err, "cannot write %s", path)
+	}
+	defer os.Remove(f.Name()) // a no-op after the rename
+	bw := bufio.NewWriterSize(f, 256<<10)
+	ver, err := v.Get(ctx, ref, bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil && fault.KindOf(err) == fault.Other {
+		var fe *fault.Error
+		if !errors.As(err, &fe) {
+			err = fault.Wrap(fault.Other, err, "cannot write %s", path)
+		}
+	}
+	return ver, err
+}
+
+// copyOut streams and authenticates ver into w.
+func (v *Vault) copyOut(ctx context.Context, ver catalog.Version, w io.Writer) error {
+	r, closeFn, err := v.open(ctx, ver, nil)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	d := &digestWriter{h: sha256.New()}
+	if _, err := io.Copy(io.MultiWriter(w, d), r); err != nil {
+		return integrityOrOther(ver, err)
+	}
+	if d.n != ver.Size || !hmac.Equal(d.h.Sum(nil), ver.SHA256) {
+		return integrityErr(ver, errors.New("plaintext does not match its recorded SHA-256"))
+	}
+	return nil
+}
+
+// open returns an authenticated plaintext stream of ver. If stored is not
+// nil, the ciphertext read is also copied to it (for verify).
+func (v *Vault) open(ctx context.Context, ver catalog.Version, stored io.Writer) (io.Reader, func(), error) {
+	obj, err := v.blobs.Open(ctx, ver.BlobKey)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, nil, integrityErr(ver, errors.New("its stored object is missing"))
+	}
+	if err != nil {
+		return nil, nil, fault.Wrap(fault.Other, err, "cannot open the stored object of %s", refOf(ver))
+	}
+	dek, err := v.keys.Unwrap(ctx, ver.WrappedDEK, wrapContext(&ver))
+	if err != nil {
+		obj.Close()
+		return nil, nil, integrityErr(ver, err)
+	}
+	defer dek.Zero()
+	var src io.Reader = io.NewSectionReader(obj, 0, obj.Size())
+	if stored != nil {
+		src = io.TeeReader(src, stored)
+	}
+	r, err := seal.NewReader(bufio.NewReaderSize(src, 256<<10), dek.Bytes(), sealContext(&ver))
+	if err != nil {
+		obj.Close()
+		return nil, nil, integrityOrOther(ver, err)
+	}
+	return r, func() { obj.Close() }, nil
+}
+
+func integrityErr(ver catalog.Version, cause error) *fault.Error {
+	return fault.Wrap(fault.Integrity, cause, "dataset %q failed its integrity check", refOf(ver)).
+		WithHint("run: coffer verify %s", ver.Dataset)
+}
+
+func refOf(ver catalog.Version) string { return fmt.Sprintf("%s@%d", ver.Dataset, ver.Number) }
+
+func isIntegrity(err error) bool { return errors.Is(err, seal.ErrIntegrity) }

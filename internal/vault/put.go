@@ -1,0 +1,205 @@
+package vault
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"io"
+
+	"github.com/coffer-vault/coffer/internal/audit"
+	"github.com/coffer-vault/coffer/internal/catalog"
+	"github.com/coffer-vault/coffer/internal/fault"
+	"github.com/coffer-vault/coffer/internal/kms"
+	"github.com/coffer-vault/coffer/internal/seal"
+)
+
+// PutOptions describes a new version.
+type PutOptions struct {
+	Format         string            // empty: sniffed from the first bytes
+	Classification string            // empty: DefaultLevel
+	Owner          string            // empty: the actor
+	Department     string            // owning department
+	Tags           map[string]string // user tags
+	Source         string            // where the bytes came from, for error messages ("-" for stdin)
+}
+
+// Put reads r once and stores it as the next version of dataset name.
+func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions) (catalog.Version, error) {
+	if err := v.checkPut(ctx, name, &o); err != nil {
+		return catalog.Version{}, err
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if o.Format == "" {
+		head, err := br.Peek(4096)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return catalog.Version{}, fault.Wrap(fault.Other, err, "cannot read %s", o.Source)
+		}
+		o.Format = sniff(head)
+	}
+	ver := catalog.Version{
+		Dataset: name, ID: newVersionID(), Format: o.Format, Classification: o.Classification,
+		Owner: o.Owner, Department: o.Department, Tags: o.Tags, Creator: v.actor,
+	}
+	ver.BlobKey = blobKey(ver.ID)
+	dek := kms.NewDEK()
+	defer dek.Zero()
+	if err := v.store(ctx, &ver, dek, br, o.Source); err != nil {
+		return catalog.Version{}, err
+	}
+	if err := v.commit(ctx, &ver, dek); err != nil {
+		// The version never became visible; remove its blob. If that fails
+		// too, verify reports the orphan and gc removes it.
+		_ = v.blobs.Delete(context.WithoutCancel(ctx), ver.BlobKey)
+		return catalog.Version{}, err
+	}
+	return ver, nil
+}
+
+// checkPut validates o and fills in defaults: a new version inherits the
+// classification, owner and department of the latest one, so that leaving
+// out a flag never silently lowers a dataset's level.
+func (v *Vault) checkPut(ctx context.Context, name string, o *PutOptions) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	prev, err := v.cat.Version(ctx, name, 0)
+	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
+		return fault.Wrap(fault.Other, err, "cannot read the catalog")
+	}
+	o.Classification = firstOf(o.Classification, prev.Classification, DefaultLevel)
+	o.Owner = firstOf(o.Owner, prev.Owner, v.actor)
+	o.Department = firstOf(o.Department, prev.Department)
+	if err := checkLevel(o.Classification); err != nil {
+		return err
+	}
+	if o.Format != "" {
+		if err := checkFormat(o.Format); err != nil {
+			return err
+		}
+	}
+	if o.Source == "" {
+		o.Source = "input"
+	}
+	return nil
+}
+
+// store streams r through SHA-256 and seal into a new blob, filling in the
+// version's sizes and digests.
+func (v *Vault) store(ctx context.Context, ver *catalog.Version, dek *kms.DEK, r io.Reader, source string) error {
+	pr, pw := io.Pipe()
+	plain := &digestWriter{h: sha256.New()}
+	done := make(chan error, 1)
+	go func() {
+		done <- v.sealTo(pw, ver, dek, io.TeeReader(r, plain))
+	}()
+	stored := &digestReader{r: pr, h: sha256.New()}
+	_, err := v.blobs.Put(ctx, ver.BlobKey, stored)
+	pr.CloseWithError(errBlobStopped) // unblocks the sealer if the store gave up
+	sealErr := <-done
+	switch {
+	case sealErr != nil && !errors.Is(sealErr, errBlobStopped):
+		if err == nil { // cannot happen: the store saw the sealer's error
+			_ = v.blobs.Delete(context.WithoutCancel(ctx), ver.BlobKey)
+		}
+		return fault.Wrap(fault.Other, sealErr, "cannot read %s", source)
+	case err != nil:
+		return fault.Wrap(fault.Other, err, "cannot store dataset %q", ver.Dataset)
+	}
+	ver.Size, ver.SHA256 = plain.n, plain.h.Sum(nil)
+	ver.StoredSize, ver.StoredSHA256 = stored.n, stored.h.Sum(nil)
+	return nil
+}
+
+var errBlobStopped = errors.New("blob store stopped reading")
+
+// sealTo encrypts r into pw and closes pw with the outcome, so that the
+// blob store sees an error, not a clean EOF, if reading r fails.
+func (v *Vault) sealTo(pw *io.PipeWriter, ver *catalog.Version, dek *kms.DEK, r io.Reader) error {
+	w, err := seal.NewWriter(pw, dek.Bytes(), sealContext(ver), &seal.Options{ChunkSize: v.chunkSize})
+	if err == nil {
+		_, err = io.Copy(w, r)
+		if err == nil {
+			err = w.Close()
+		}
+	}
+	pw.CloseWithError(err) // nil: clean EOF
+	return err
+}
+
+// commit wraps the DEK under the version's full context and records the
+// version and its audit record in one catalog transaction.
+func (v *Vault) commit(ctx context.Context, ver *catalog.Version, dek *kms.DEK) error {
+	wrapped, keyID, err := v.keys.Wrap(ctx, dek, wrapContext(ver))
+	if err != nil {
+		return fault.Wrap(fault.Other, err, "cannot wrap the data key of %q", ver.Dataset)
+	}
+	ver.WrappedDEK, ver.KeyID = wrapped, keyID
+	ver.Created = v.now().UTC()
+	rec := &audit.Record{Action: "put", Dataset: ver.Dataset, Decision: "ok", Detail: map[string]string{
+		"version_id": ver.ID, "sha256": hex.EncodeToString(ver.SHA256), "size": itoa(ver.Size),
+		"format": ver.Format, "classification": ver.Classification, "key": keyID,
+	}}
+	v.stamp(rec)
+	if err := v.cat.CommitVersion(ctx, ver, rec); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot record the new version of %q", ver.Dataset)
+	}
+	return nil
+}
+
+// sealContext binds a blob to its dataset and version: a blob moved to
+// another dataset or version fails authentication.
+func sealContext(ver *catalog.Version) seal.Context {
+	return seal.Context{"dataset": ver.Dataset, "version": ver.ID}
+}
+
+// wrapContext is the associated data of the wrapped DEK. It adds the
+// classification, which a scan may still raise after the seal header was
+// written (see docs/decisions/0001-version-ids.md).
+func wrapContext(ver *catalog.Version) []byte {
+	return seal.Context{"dataset": ver.Dataset, "version": ver.ID, "classification": ver.Classification}.Canonical()
+}
+
+func newVersionID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func blobKey(id string) string { return "v1/" + id[:2] + "/" + id }
+
+type digestWriter struct {
+	h hash.Hash
+	n int64
+}
+
+func (d *digestWriter) Write(p []byte) (int, error) {
+	d.h.Write(p)
+	d.n += int64(len(p))
+	return len(p), nil
+}
+
+type digestReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (d *digestReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	d.h.Write(p[:n])
+	d.n += int64(n)
+	return n, err
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,218 @@
+package vault
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/coffer-vault/coffer/internal/audit"
+	"github.com/coffer-vault/coffer/internal/blob"
+	"github.com/coffer-vault/coffer/internal/blob/disk"
+	"github.com/coffer-vault/coffer/internal/catalog"
+	"github.com/coffer-vault/coffer/internal/catalog/postgres"
+	"github.com/coffer-vault/coffer/internal/catalog/sqlite"
+	"github.com/coffer-vault/coffer/internal/config"
+	"github.com/coffer-vault/coffer/internal/fault"
+	"github.com/coffer-vault/coffer/internal/kms"
+	"github.com/coffer-vault/coffer/internal/kms/local"
+)
+
+// Vault is an open vault.
+type Vault struct {
+	Home       string
+	cat        catalog.Store
+	blobs      blob.Store
+	closeBlobs func() error
+	keys       kms.Keyring
+	chain      *audit.Chain
+	chunkSize  int
+	actor      string
+	now        func() time.Time
+}
+
+//go:embed starter
+var starter embed.FS
+
+// InitOptions configures a new vault.
+type InitOptions struct {
+	Catalog   string // catalog URL; empty for the embedded SQLite default
+	ChunkSize int    // plaintext bytes per sealed chunk; 0 for the default
+}
+
+// Init creates a vault in home: configuration, keyring sealed by a root key
+// file, catalog, blob directory, audit log and the starter files. It builds
+// the vault in a temporary sibling directory and renames it into place, so
+// a failed init leaves nothing behind. home must not exist or be empty.
+func Init(ctx context.Context, home string, o InitOptions) error {
+	if _, err := os.Stat(filepath.Join(home, config.FileName)); err == nil {
+		return fault.E(fault.Invalid, "%s is already a vault", home).WithHint("use another --home, or work with this one")
+	}
+	if ents, err := os.ReadDir(home); err == nil && len(ents) > 0 {
+		return fault.E(fault.Invalid, "%s exists and is not empty", home).WithHint("choose a new or empty directory for --home")
+	}
+	c := config.Default()
+	if o.Catalog != "" {
+		c.Catalog = o.Catalog
+	}
+	if o.ChunkSize != 0 {
+		c.ChunkSize = o.ChunkSize
+	}
+	if err := c.Check(); err != nil {
+		return fault.Wrap(fault.Invalid, err, "invalid vault settings")
+	}
+	parent := filepath.Dir(filepath.Clean(home))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot create %s", parent)
+	}
+	tmp, err := os.MkdirTemp(parent, ".coffer-init-")
+	if err != nil {
+		return fault.Wrap(fault.Other, err, "cannot create vault directory")
+	}
+	defer os.RemoveAll(tmp) // a no-op after the rename
+	if err := build(ctx, tmp, c); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, home); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot move the new vault into place")
+	}
+	return nil
+}
+
+// build writes a complete vault with configuration c into dir.
+func build(ctx context.Context, dir string, c config.Config) error {
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot restrict vault directory")
+	}
+	if _, err := local.Create(config.Resolve(dir, location(c.Keyring))); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot create keyring")
+	}
+	if err := writeStarter(dir); err != nil {
+		return err
+	}
+	if err := config.Write(dir, c); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot write configuration")
+	}
+	v, err := Open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	return v.record(ctx, &audit.Record{Action: "init", Decision: "ok", Detail: map[string]string{"catalog": c.Catalog}})
+}
+
+func writeStarter(home string) error {
+	files := map[string]string{"principals.yaml": "principals.yaml", "policies.cedar": "policies/starter.cedar"}
+	for src, dst := range files {
+		b, err := fs.ReadFile(starter, "starter/"+src)
+		if err != nil {
+			return fault.Wrap(fault.Other, err, "starter file")
+		}
+		p := filepath.Join(home, dst)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return fault.Wrap(fault.Other, err, "cannot write starter files")
+		}
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			return fault.Wrap(fault.Other, err, "cannot write starter files")
+		}
+	}
+	return nil
+}
+
+// Open opens the vault in home.
+func Open(ctx context.Context, home string) (*Vault, error) {
+	c, err := config.Read(home)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fault.E(fault.NotFound, "no vault in %s", home).WithHint("run: coffer init (or pass --home)")
+	}
+	if err != nil {
+		return nil, fault.Wrap(fault.Other, err, "cannot read vault configuration")
+	}
+	keys, err := local.Open(config.Resolve(home, location(c.Keyring)))
+	if errors.Is(err, local.ErrSealed) {
+		return nil, fault.Wrap(fault.Integrity, err, "the vault is locked").
+			WithHint("restore the vault's own keys/root.key and keys/keyring from a backup")
+	}
+	if err != nil {
+		return nil, fault.Wrap(fault.Other, err, "cannot open keyring")
+	}
+	akey, err := keys.AuditKey(ctx)
+	if err != nil {
+		return nil, fault.Wrap(fault.Other, err, "cannot read audit key")
+	}
+	chain := audit.NewChain(akey)
+	blobs, err := disk.New(config.Resolve(home, location(c.Blobs)))
+	if err != nil {
+		return nil, fault.Wrap(fault.Other, err, "cannot open blob store")
+	}
+	cat, err := openCatalog(ctx, home, c.Catalog, chain)
+	if err != nil {
+		blobs.Close()
+		return nil, err
+	}
+	return &Vault{Home: home, cat: cat, blobs: blobs, closeBlobs: blobs.Close, keys: keys, chain: chain,
+		chunkSize: c.ChunkSize, actor: localActor(), now: time.Now}, nil
+}
+
+func openCatalog(ctx context.Context, home, url string, chain *audit.Chain) (catalog.Store, error) {
+	scheme, loc, _ := config.Backend(url) // checked by config.Read
+	var (
+		cat catalog.Store
+		err error
+	)
+	switch scheme {
+	case "sqlite":
+		cat, err = sqlite.Open(ctx, config.Resolve(home, loc), chain)
+	case "postgres":
+		cat, err = postgres.Open(ctx, loc, chain)
+	}
+	if err != nil {
+		return nil, fault.Wrap(fault.Other, err, "cannot open catalog").WithHint("check the catalog setting in %s", filepath.Join(home, config.FileName))
+	}
+	return cat, nil
+}
+
+func location(u string) string {
+	_, loc, _ := config.Backend(u)
+	return loc
+}
+
+func localActor() string {
+	if u, err := user.Current(); err == nil {
+		return "os:" + u.Username
+	}
+	return fmt.Sprintf("os:uid-%d", os.Getuid())
+}
+
+// Actor is the principal the vault acts for.
+func (v *Vault) Actor() string { return v.actor }
+
+// Close releases the vault's backends.
+func (v *Vault) Close() error {
+	err := v.cat.Close()
+	if cerr := v.closeBlobs(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// record appends an audit record on its own.
+func (v *Vault) record(ctx context.Context, r *audit.Record) error {
+	v.stamp(r)
+	if err := v.cat.AppendAudit(ctx, r); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot append audit record")
+	}
+	return nil
+}
+
+func (v *Vault) stamp(r *audit.Record) {
+	r.Time = v.now().UTC()
+	if r.Actor == "" {
+		r.Actor = v.actor
+	}
+}
