@@ -58,7 +58,8 @@ type Store interface {
 	CommitVersion(ctx context.Context, v *Version, rec *audit.Record) error
 	// Datasets lists all datasets by name.
 	Datasets(ctx context.Context) ([]Dataset, error)
-	// Versions lists the versions of dataset name, oldest first.
+	// Versions lists the versions of dataset name, oldest first; a
+	// dataset that does not exist is ErrNotFound.
 	Versions(ctx context.Context, name string) ([]Version, error)
 	// Version returns version number of dataset name; number 0 means latest.
 	Version(ctx context.Context, name string, number int64) (Version, error)
@@ -67,6 +68,7 @@ type Store interface {
 	// AppendAudit appends rec to the audit chain, assigning Seq, Prev, Hash.
 	AppendAudit(ctx context.Context, rec *audit.Record) error
 	// AuditRecords calls fn for each record with Seq > after, in Seq order.
+	// It stops at fn's first error and returns that error unchanged.
 	AuditRecords(ctx context.Context, after int64, fn func(audit.Record) error) error
 	// Close releases the store.
 	Close() error

@@ -82,16 +82,23 @@ func Read(home string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	c, err := Parse(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %s: %v", p, err)
+	}
+	return c, nil
+}
+
+// Parse decodes and checks a configuration file's contents. Unknown keys
+// are errors, so that a misspelt setting never silently falls back.
+func Parse(b []byte) (Config, error) {
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("config: %s: %v", p, err)
+		return Config{}, err
 	}
-	if err := c.Check(); err != nil {
-		return Config{}, fmt.Errorf("config: %s: %v", p, err)
-	}
-	return c, nil
+	return c, c.Check()
 }
 
 // Check reports the first invalid setting.

@@ -66,7 +66,7 @@ func ParseRef(s string) (Ref, error) {
 		return Ref{Name: name}, nil
 	}
 	n, err := strconv.ParseInt(ver, 10, 64)
-	if err != nil || n < 1 {
+	if err != nil || n < 1 || ver[0] < '1' || ver[0] > '9' {
 		return Ref{}, fault.E(fault.Invalid, "version %q in %q is not a positive number", ver, s).
 			WithHint("write NAME@VERSION, e.g. %s@1", name)
 	}

@@ -1,0 +1,98 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/coffer-vault/coffer/internal/audit"
+	"github.com/coffer-vault/coffer/internal/catalog"
+)
+
+// Datasets lists all datasets by name, in byte order whatever the
+// database's collation (as the SQLite catalog does).
+func (s *Store) Datasets(ctx context.Context) ([]catalog.Dataset, error) {
+	vs, err := s.versions(ctx, `SELECT `+catalog.VersionColumns+` FROM versions
+		WHERE (dataset, number) IN (SELECT name, latest FROM datasets) ORDER BY dataset COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: postgres: list datasets: %w", err)
+	}
+	ds := make([]catalog.Dataset, len(vs))
+	for i, v := range vs {
+		ds[i] = catalog.Dataset{Name: v.Dataset, Versions: v.Number, Latest: v}
+	}
+	return ds, nil
+}
+
+// Versions lists the versions of dataset name, oldest first.
+func (s *Store) Versions(ctx context.Context, name string) ([]catalog.Version, error) {
+	vs, err := s.versions(ctx, `SELECT `+catalog.VersionColumns+` FROM versions
+		WHERE dataset = $1 ORDER BY number`, name)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: postgres: versions of %q: %w", name, err)
+	}
+	if len(vs) == 0 {
+		return nil, catalog.DatasetNotFound(name)
+	}
+	return vs, nil
+}
+
+// Version returns version number of dataset name; 0 means the latest.
+func (s *Store) Version(ctx context.Context, name string, number int64) (catalog.Version, error) {
+	q, args := `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = $1 AND number = $2`, []any{name, number}
+	if number == 0 {
+		q, args = `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = $1 ORDER BY number DESC LIMIT 1`, []any{name}
+	}
+	v, err := catalog.ScanVersion(s.pool.QueryRow(ctx, q, args...))
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return catalog.Version{}, catalog.VersionNotFound(name, number)
+	case err != nil:
+		return catalog.Version{}, fmt.Errorf("catalog: postgres: dataset %q version %d: %w", name, number, err)
+	}
+	return v, nil
+}
+
+// VersionByID returns the version with id.
+func (s *Store) VersionByID(ctx context.Context, id string) (catalog.Version, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+catalog.VersionColumns+` FROM versions WHERE id = $1`, id)
+	v, err := catalog.ScanVersion(row)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return catalog.Version{}, catalog.IDNotFound(id)
+	case err != nil:
+		return catalog.Version{}, fmt.Errorf("catalog: postgres: version id %q: %w", id, err)
+	}
+	return v, nil
+}
+
+func (s *Store) versions(ctx context.Context, q string, args ...any) ([]catalog.Version, error) {
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return catalog.ScanAll(rows, catalog.ScanVersion)
+}
+
+// AuditRecords calls fn for each record with Seq > after, in Seq order.
+// fn's error is returned unchanged.
+func (s *Store) AuditRecords(ctx context.Context, after int64, fn func(audit.Record) error) error {
+	return catalog.EachAudit(ctx, after, s.auditPage, fn)
+}
+
+func (s *Store) auditPage(ctx context.Context, after int64) ([]audit.Record, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+catalog.AuditColumns+` FROM audit
+		WHERE seq > $1 ORDER BY seq LIMIT $2`, after, catalog.AuditPage)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: postgres: read audit records: %w", err)
+	}
+	defer rows.Close()
+	recs, err := catalog.ScanAll(rows, catalog.ScanAudit)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: postgres: read audit records: %w", err)
+	}
+	return recs, nil
+}

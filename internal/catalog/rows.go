@@ -1,0 +1,197 @@
+package catalog
+
+// This file holds what the SQL backends share: the columns of the versions
+// and audit tables, how a Version or an audit.Record becomes a row and back,
+// and the checks that keep the round trip exact. Both dialects store the
+// same column types (integers, text, bytes), so one codec serves both.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/coffer-vault/coffer/internal/audit"
+)
+
+// VersionColumns are the columns of the versions table, in the order
+// VersionArgs produces and ScanVersion reads.
+const VersionColumns = "dataset, number, id, blob_key, created, size, stored_size, " +
+	"sha256, stored_sha256, wrapped_dek, key_id, format, classification, " +
+	"owner, department, tags, creator"
+
+// AuditColumns are the columns of the audit table, in the order AuditArgs
+// produces and ScanAudit reads.
+const AuditColumns = "seq, time, actor, action, dataset, version, purpose, decision, detail, prev, hash"
+
+// Scanner is a row being read: *sql.Row, *sql.Rows, pgx.Row and pgx.Rows.
+type Scanner interface {
+	Scan(dest ...any) error
+}
+
+// Rows is a result set being read: *sql.Rows and pgx.Rows.
+type Rows interface {
+	Scanner
+	Next() bool
+	Err() error
+}
+
+// ScanAll reads every row of rows with scan, such as ScanVersion or
+// ScanAudit. The caller closes rows.
+func ScanAll[T any](rows Rows, scan func(Scanner) (T, error)) ([]T, error) {
+	var all []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, x)
+	}
+	return all, rows.Err()
+}
+
+// Times are stored as UTC Unix nanoseconds, which hold exactly the instants
+// from 1678 to 2262. The audit hash covers a record's time to the
+// nanosecond, so a time outside that range is refused, not rounded.
+var (
+	minTime = time.Unix(0, math.MinInt64).UTC()
+	maxTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// CheckTime reports an error unless t can be stored exactly.
+func CheckTime(what string, t time.Time) error {
+	if t.Before(minTime) || t.After(maxTime) {
+		return fmt.Errorf("catalog: %s %s cannot be stored (times must fall in %d..%d)",
+			what, t.UTC().Format(time.RFC3339Nano), minTime.Year(), maxTime.Year())
+	}
+	return nil
+}
+
+// FromUnixNano is the inverse of t.UnixNano for stored times, in UTC.
+func FromUnixNano(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// CheckCommit checks what CommitVersion needs before a transaction begins.
+func CheckCommit(v *Version, rec *audit.Record) error {
+	switch {
+	case v == nil || rec == nil:
+		return errors.New("catalog: CommitVersion needs a version and an audit record")
+	case v.Dataset == "":
+		return errors.New("catalog: version has no dataset name")
+	case v.ID == "":
+		return fmt.Errorf("catalog: version of dataset %q has no id", v.Dataset)
+	}
+	if err := CheckTime("version created time", v.Created); err != nil {
+		return err
+	}
+	return CheckRecord(rec)
+}
+
+// CheckRecord checks what AppendAudit needs before a transaction begins.
+func CheckRecord(rec *audit.Record) error {
+	if rec == nil {
+		return errors.New("catalog: no audit record")
+	}
+	return CheckTime("audit record time", rec.Time)
+}
+
+// VersionArgs returns v's column values in VersionColumns order. Byte
+// fields that are nil are stored empty; Tags are stored as JSON, where nil
+// is "null" and an empty map "{}", so both come back as they went in.
+func VersionArgs(v *Version) ([]any, error) {
+	tags, err := json.Marshal(v.Tags)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: tags of dataset %q: %v", v.Dataset, err)
+	}
+	return []any{
+		v.Dataset, v.Number, v.ID, v.BlobKey, v.Created.UnixNano(), v.Size, v.StoredSize,
+		nonNil(v.SHA256), nonNil(v.StoredSHA256), nonNil(v.WrappedDEK), v.KeyID, v.Format,
+		v.Classification, v.Owner, v.Department, string(tags), v.Creator,
+	}, nil
+}
+
+// ScanVersion reads one row of VersionColumns.
+func ScanVersion(row Scanner) (Version, error) {
+	var (
+		v       Version
+		created int64
+		tags    string
+	)
+	err := row.Scan(&v.Dataset, &v.Number, &v.ID, &v.BlobKey, &created, &v.Size, &v.StoredSize,
+		&v.SHA256, &v.StoredSHA256, &v.WrappedDEK, &v.KeyID, &v.Format,
+		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator)
+	if err != nil {
+		return Version{}, err
+	}
+	v.Created = FromUnixNano(created)
+	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
+		// %v, not %w: the message names the dataset, never the row's bytes.
+		return Version{}, fmt.Errorf("catalog: stored tags of %q version %d are not JSON: %v", v.Dataset, v.Number, err)
+	}
+	return v, nil
+}
+
+// AuditArgs returns r's column values in AuditColumns order. Detail is
+// stored as JSON like Tags; Prev is stored as given (nil for record 1).
+func AuditArgs(r *audit.Record) ([]any, error) {
+	detail, err := json.Marshal(r.Detail)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: audit detail: %v", err)
+	}
+	return []any{
+		r.Seq, r.Time.UnixNano(), r.Actor, r.Action, r.Dataset, r.Version,
+		r.Purpose, r.Decision, string(detail), r.Prev, r.Hash,
+	}, nil
+}
+
+// ScanAudit reads one row of AuditColumns.
+func ScanAudit(row Scanner) (audit.Record, error) {
+	var (
+		r      audit.Record
+		t      int64
+		detail string
+	)
+	err := row.Scan(&r.Seq, &t, &r.Actor, &r.Action, &r.Dataset, &r.Version,
+		&r.Purpose, &r.Decision, &detail, &r.Prev, &r.Hash)
+	if err != nil {
+		return audit.Record{}, err
+	}
+	r.Time = FromUnixNano(t)
+	if err := json.Unmarshal([]byte(detail), &r.Detail); err != nil {
+		return audit.Record{}, fmt.Errorf("catalog: stored detail of audit record %d is not JSON: %v", r.Seq, err)
+	}
+	return r, nil
+}
+
+// AuditPage is how many audit records a backend reads per query.
+const AuditPage = 512
+
+// EachAudit calls fn for each record with Seq > after, in Seq order,
+// reading them a page at a time with page(after), which returns up to
+// AuditPage records following after. No query is open while fn runs, so
+// fn may use the store. fn's error is returned as it is.
+func EachAudit(ctx context.Context, after int64, page func(ctx context.Context, after int64) ([]audit.Record, error), fn func(audit.Record) error) error {
+	for {
+		recs, err := page(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if err := fn(r); err != nil {
+				return err
+			}
+			after = r.Seq
+		}
+		if len(recs) < AuditPage {
+			return nil
+		}
+	}
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
