@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/coffer-vault/coffer/internal/catalog"
+	"github.com/coffer-vault/coffer/internal/catalog/postgres/pgtest"
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/seal"
 	"github.com/coffer-vault/coffer/internal/vault"
@@ -61,8 +62,15 @@ func blobPath(v *vault.Vault, ver catalog.Version) string {
 	return filepath.Join(v.Home, "blobs", filepath.FromSlash(ver.BlobKey))
 }
 
-func TestPutGetRoundTrip(t *testing.T) {
-	v := newVault(t, "")
+// backends runs f on a vault with each catalog backend.
+func backends(t *testing.T, f func(t *testing.T, v *vault.Vault)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, newVault(t, "")) })
+	t.Run("postgres", func(t *testing.T) { f(t, newVault(t, pgtest.NewDatabase(t))) })
+}
+
+func TestPutGetRoundTrip(t *testing.T) { backends(t, roundTrip) }
+
+func roundTrip(t *testing.T, v *vault.Vault) {
 	for i, n := range []int{0, 1, testChunk - 1, testChunk, testChunk + 1, 10*testChunk + 7, 1 << 20} {
 		data := randBytes(t, n)
 		ver := put(t, v, "ds", data)
@@ -217,3 +225,24 @@ func writeFile(t *testing.T, p string, b []byte) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestWrongKeyFailsClosed: a vault opened with another vault's root key,
+// or with a tampered keyring, refuses to open; a wrapped DEK that does not
+// match its context (a catalog row moved to another dataset) refuses to read.
+func TestWrongKeyFailsClosed(t *testing.T) {
+	ctx := context.Background()
+	v := newVault(t, "")
+	put(t, v, "ds", randBytes(t, 5000))
+	other := newVault(t, "")
+	v.Close()
+	root := filepath.Join(v.Home, "keys", "root.key")
+	writeFile(t, root, readFile(t, filepath.Join(other.Home, "keys", "root.key")))
+	_, err := vault.Open(ctx, v.Home)
+	if fault.KindOf(err) != fault.Integrity || !strings.Contains(err.Error(), "wrong root key or tampered keyring") {
+		t.Fatalf("Open with another root key = %v; want an integrity error", err)
+	}
+	os.Remove(root)
+	if _, err := vault.Open(ctx, v.Home); err == nil || !strings.Contains(err.Error(), "coffer init") {
+		t.Fatalf("Open without a root key = %v; want an error with the init hint", err)
+	}
+}
