@@ -138,7 +138,7 @@ func (d *demo) showCiphertext(blobPath, sample string) error {
 
 func (d *demo) getBack(v *vault.Vault, want []byte) error {
 	out := filepath.Join(d.dir, "customers-out.csv")
-	if _, err := v.GetFile(d.ctx, vault.Ref{Name: "customers"}, out); err != nil {
+	if _, err := v.GetFile(d.ctx, vault.Ref{Name: "customers"}, out, nil); err != nil {
 		return err
 	}
 	got, err := fileSHA256(out)

@@ -31,11 +31,18 @@ failure has already been written: use -f when that matters.`,
 				return err
 			}
 			defer v.Close()
-			if file != "" {
-				_, err = v.GetFile(e.ctx, ref, file)
+			ver, err := v.Version(e.ctx, ref)
+			if err != nil {
 				return err
 			}
-			w := bufio.NewWriterSize(e.stdout, 256<<10)
+			bar := e.startProgress("get "+ref.String(), ver.Size)
+			defer bar.Finish()
+			ref.Version = ver.Number // the version just looked up, even if a newer one lands meanwhile
+			if file != "" {
+				_, err = v.GetFile(e.ctx, ref, file, bar.Writer)
+				return err
+			}
+			w := bufio.NewWriterSize(bar.Writer(e.stdout), 256<<10)
 			if _, err := v.Get(e.ctx, ref, w); err != nil {
 				return err
 			}

@@ -43,7 +43,9 @@ number and the SHA-256 of the data.`,
 				return err
 			}
 			defer v.Close()
-			ver, err := v.Put(e.ctx, a[0], in, o)
+			bar := e.startProgress("put "+a[0], sizeOf(in))
+			ver, err := v.Put(e.ctx, a[0], bar.Reader(in), o)
+			bar.Finish()
 			if err != nil {
 				return err
 			}
@@ -74,6 +76,16 @@ func (e *env) input(a []string) (io.Reader, string, func(), error) {
 		return nil, "", nil, fault.Wrap(fault.Other, err, "cannot open input").WithHint("check the path and permissions of %s", a[1])
 	}
 	return f, a[1], func() { f.Close() }, nil
+}
+
+// sizeOf is the size of a regular file, or 0 when unknown (stdin, pipes).
+func sizeOf(r io.Reader) int64 {
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return 0
 }
 
 func parseTags(tags []string) (map[string]string, error) {

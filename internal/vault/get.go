@@ -53,14 +53,19 @@ func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version,
 
 // GetFile writes the plaintext of ref to path through a temporary file in
 // the same directory, renamed into place only after the whole version
-// authenticated. The file is created with mode 0600.
-func (v *Vault) GetFile(ctx context.Context, ref Ref, path string) (catalog.Version, error) {
+// authenticated. The file is created with mode 0600. wrap, if not nil,
+// wraps the file's writer (to count progress).
+func (v *Vault) GetFile(ctx context.Context, ref Ref, path string, wrap func(io.Writer) io.Writer) (catalog.Version, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), ".coffer-get-*")
 	if err != nil {
 		return catalog.Version{}, fault.Wrap(fault.Other, err, "cannot write %s", path)
 	}
 	defer os.Remove(f.Name()) // a no-op after the rename
-	bw := bufio.NewWriterSize(f, 256<<10)
+	var w io.Writer = f
+	if wrap != nil {
+		w = wrap(f)
+	}
+	bw := bufio.NewWriterSize(w, 256<<10)
 	ver, err := v.Get(ctx, ref, bw)
 	if err == nil {
 		err = bw.Flush()

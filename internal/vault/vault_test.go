@@ -168,7 +168,7 @@ func wantIntegrity(t *testing.T, v *vault.Vault, ver catalog.Version) {
 		t.Fatalf("exit code %d, want 4", code)
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	if _, err := v.GetFile(context.Background(), ref, out); fault.KindOf(err) != fault.Integrity {
+	if _, err := v.GetFile(context.Background(), ref, out, nil); fault.KindOf(err) != fault.Integrity {
 		t.Fatalf("GetFile(%s) = %v; want an integrity error", want, err)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
