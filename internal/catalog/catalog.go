@@ -20,6 +20,9 @@ import (
 // ErrNotFound is returned (wrapped) when a dataset or version does not exist.
 var ErrNotFound = errors.New("catalog: not found")
 
+// ErrShredded is returned (wrapped) by Shred for a version already shredded.
+var ErrShredded = errors.New("catalog: already shredded")
+
 // Version is one immutable version of a dataset.
 type Version struct {
 	Dataset        string            // dataset name
@@ -39,6 +42,8 @@ type Version struct {
 	Department     string            // owning department
 	Tags           map[string]string // user tags
 	Creator        string            // who put it
+	Shredded       time.Time         // when its data key was destroyed; zero if never
+	ShreddedBy     string            // who destroyed it
 }
 
 // Dataset summarizes a dataset and its latest version.
@@ -70,6 +75,22 @@ type Store interface {
 	// AuditRecords calls fn for each record with Seq > after, in Seq order.
 	// It stops at fn's first error and returns that error unchanged.
 	AuditRecords(ctx context.Context, after int64, fn func(audit.Record) error) error
+	// KeyUsage counts, per key id ("name@v"), the versions whose data key
+	// it wraps. Shredded versions hold no data key and are not counted.
+	KeyUsage(ctx context.Context) (map[string]int64, error)
+	// VersionsWithKey calls fn for every version whose data key is wrapped
+	// by keyID: "name@v" exactly, or "name" for any version of that KEK.
+	// No query is open while fn runs, so fn may call Rewrap.
+	VersionsWithKey(ctx context.Context, keyID string, fn func(Version) error) error
+	// Rewrap replaces the wrapped data key of version id, if it is still
+	// wrapped by oldKeyID, and reports whether it did: a version moved
+	// meanwhile by someone else, or shredded, is left alone.
+	Rewrap(ctx context.Context, id, oldKeyID string, wrapped []byte, keyID string) (bool, error)
+	// Shred destroys the wrapped data key of version id for good, recording
+	// rec.Time and rec.Actor as when and by whom, and appends rec (with
+	// Dataset and Version set to the version's), all in one transaction.
+	// Shredding a shredded version is ErrShredded.
+	Shred(ctx context.Context, id string, rec *audit.Record) error
 	// Close releases the store.
 	Close() error
 }

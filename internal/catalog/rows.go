@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/coffer-vault/coffer/internal/audit"
@@ -20,7 +21,7 @@ import (
 // VersionArgs produces and ScanVersion reads.
 const VersionColumns = "dataset, number, id, blob_key, created, size, stored_size, " +
 	"sha256, stored_sha256, wrapped_dek, key_id, format, classification, " +
-	"owner, department, tags, creator"
+	"owner, department, tags, creator, shredded_at, shredded_by"
 
 // AuditColumns are the columns of the audit table, in the order AuditArgs
 // produces and ScanAudit reads.
@@ -107,24 +108,28 @@ func VersionArgs(v *Version) ([]any, error) {
 	return []any{
 		v.Dataset, v.Number, v.ID, v.BlobKey, v.Created.UnixNano(), v.Size, v.StoredSize,
 		nonNil(v.SHA256), nonNil(v.StoredSHA256), nonNil(v.WrappedDEK), v.KeyID, v.Format,
-		v.Classification, v.Owner, v.Department, string(tags), v.Creator,
+		v.Classification, v.Owner, v.Department, string(tags), v.Creator, unixOrZero(v.Shredded), v.ShreddedBy,
 	}, nil
 }
 
 // ScanVersion reads one row of VersionColumns.
 func ScanVersion(row Scanner) (Version, error) {
 	var (
-		v       Version
-		created int64
-		tags    string
+		v        Version
+		created  int64
+		shredded int64
+		tags     string
 	)
 	err := row.Scan(&v.Dataset, &v.Number, &v.ID, &v.BlobKey, &created, &v.Size, &v.StoredSize,
 		&v.SHA256, &v.StoredSHA256, &v.WrappedDEK, &v.KeyID, &v.Format,
-		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator)
+		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy)
 	if err != nil {
 		return Version{}, err
 	}
 	v.Created = FromUnixNano(created)
+	if shredded != 0 {
+		v.Shredded = FromUnixNano(shredded)
+	}
 	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
 		// %v, not %w: the message names the dataset, never the row's bytes.
 		return Version{}, fmt.Errorf("catalog: stored tags of %q version %d are not JSON: %v", v.Dataset, v.Number, err)
@@ -187,6 +192,50 @@ func EachAudit(ctx context.Context, after int64, page func(ctx context.Context, 
 			return nil
 		}
 	}
+}
+
+// unixOrZero stores the zero time as 0.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// KeyPage is how many versions VersionsWithKey reads per query.
+const KeyPage = 512
+
+// EachVersion calls fn for each version that page returns, a page at a
+// time: page(afterID) returns up to KeyPage versions with id > afterID in
+// id order. No query is open while fn runs, so fn may write to the store.
+func EachVersion(ctx context.Context, page func(ctx context.Context, afterID string) ([]Version, error), fn func(Version) error) error {
+	after := ""
+	for {
+		vs, err := page(ctx, after)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := fn(v); err != nil {
+				return err
+			}
+			after = v.ID
+		}
+		if len(vs) < KeyPage {
+			return nil
+		}
+	}
+}
+
+// KeyFilter returns the WHERE clause condition (with one placeholder ph)
+// and argument that select the versions wrapped by keyID: "name@v" exactly,
+// or every version of KEK "name".
+func KeyFilter(keyID, ph string) (string, string) {
+	if strings.Contains(keyID, "@") {
+		return "key_id = " + ph, keyID
+	}
+	esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(keyID)
+	return "key_id LIKE " + ph + ` ESCAPE '\'`, esc + "@%"
 }
 
 func nonNil(b []byte) []byte {

@@ -108,6 +108,9 @@ func (v *Vault) copyOut(ctx context.Context, ver catalog.Version, w io.Writer) e
 // open returns an authenticated plaintext stream of ver. If stored is not
 // nil, the ciphertext read is also copied to it (for verify).
 func (v *Vault) open(ctx context.Context, ver catalog.Version, stored io.Writer) (io.Reader, func(), error) {
+	if !ver.Shredded.IsZero() {
+		return nil, nil, shreddedErr(ver)
+	}
 	obj, err := v.blobs.Open(ctx, ver.BlobKey)
 	if errors.Is(err, blob.ErrNotFound) {
 		return nil, nil, integrityErr(ver, errors.New("its stored object is missing"))
@@ -136,6 +139,11 @@ func (v *Vault) open(ctx context.Context, ver catalog.Version, stored io.Writer)
 func integrityErr(ver catalog.Version, cause error) *fault.Error {
 	return fault.Wrap(fault.Integrity, cause, "dataset %q failed its integrity check", refOf(ver)).
 		WithHint("run: coffer verify %s", ver.Dataset)
+}
+
+func shreddedErr(ver catalog.Version) *fault.Error {
+	return fault.E(fault.Shredded, "dataset %q was shredded on %s by %s: its data key was destroyed and the data cannot be recovered",
+		refOf(ver), ver.Shredded.UTC().Format("2006-01-02 15:04:05Z"), ver.ShreddedBy)
 }
 
 func refOf(ver catalog.Version) string { return fmt.Sprintf("%s@%d", ver.Dataset, ver.Number) }

@@ -18,10 +18,11 @@ import (
 
 // Check is the outcome of verifying one version.
 type Check struct {
-	Dataset string `json:"dataset"`
-	Version int64  `json:"version"`
-	OK      bool   `json:"ok"`
-	Problem string `json:"problem,omitempty"`
+	Dataset  string `json:"dataset"`
+	Version  int64  `json:"version"`
+	OK       bool   `json:"ok"`
+	Shredded bool   `json:"shredded,omitempty"` // data key destroyed on purpose: nothing to check
+	Problem  string `json:"problem,omitempty"`
 }
 
 // Leftover is a blob no version refers to: a temporary file or an
@@ -52,7 +53,11 @@ func (v *Vault) Verify(ctx context.Context, ref *Ref) (Report, error) {
 	}
 	var rep Report
 	for _, ver := range vers {
-		c := Check{Dataset: ver.Dataset, Version: ver.Number, OK: true}
+		c := Check{Dataset: ver.Dataset, Version: ver.Number, OK: true, Shredded: !ver.Shredded.IsZero()}
+		if c.Shredded {
+			rep.Checks = append(rep.Checks, c)
+			continue
+		}
 		if err := v.verifyOne(ctx, ver); err != nil {
 			if fault.KindOf(err) != fault.Integrity {
 				return rep, err

@@ -53,6 +53,8 @@ func Run(t *testing.T, newDB func(tb testing.TB) DB) {
 		{"AtomicCommit", testAtomicCommit},
 		{"Canceled", testCanceled},
 		{"Concurrent", testConcurrent},
+		{"Keys", testKeys},
+		{"Shred", testShred},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
