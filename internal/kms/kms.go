@@ -1,12 +1,23 @@
 // Package kms defines the Keyring that wraps and unwraps data keys (DEKs)
-// under key-encryption keys (KEKs). Implementations: local/ (a keyring file
-// sealed by a root key).
+// under key-encryption keys (KEKs), the Manager that gives KEKs a
+// lifecycle (versions, rotation, disabling, scheduled deletion, rewrap),
+// and Cache, a bounded in-memory cache of unwrapped DEKs. Implementations:
+// local/ (a keyring file sealed by a root: a key file, a passphrase or a
+// PKCS#11 token key, see pkcs11/).
 //
 // # Security
 //
 // A Keyring never returns KEK material. Wrap binds the encryption context
 // (passed as aad) to the wrapped key: unwrapping with any other aad fails.
-// DEKs are returned in a *DEK, whose printing paths show REDACTED.
+// DEKs are returned in a *DEK, whose printing paths show REDACTED. A KEK
+// version that is disabled, pending deletion or destroyed refuses to unwrap
+// with a *KeyStateError decided from its state alone, before any
+// decryption, so that error says nothing about the wrapped key; every
+// failure of decryption itself reads as ErrUnwrap.
+//
+// Cache keeps DEKs in clear in process memory, for at most its TTL and use
+// count, and zeroes them on eviction; every caller gets its own copy, never
+// the cached one. It never writes a DEK anywhere.
 package kms
 
 import (
@@ -55,11 +66,17 @@ func (DEK) Format(f fmt.State, verb rune) { io.WriteString(f, "REDACTED") }
 func (DEK) LogValue() slog.Value          { return slog.StringValue("REDACTED") }
 func (DEK) MarshalText() ([]byte, error)  { return []byte("REDACTED"), nil }
 
+// DefaultKEK is the KEK that Wrap uses.
+const DefaultKEK = "default"
+
 // Keyring wraps and unwraps DEKs.
 type Keyring interface {
-	// Wrap wraps dek under the primary KEK, bound to aad; keyID names the
-	// KEK version that wrapped it ("name@v").
+	// Wrap wraps dek under the primary version of DefaultKEK, bound to
+	// aad; keyID names the KEK version that wrapped it ("name@v").
 	Wrap(ctx context.Context, dek *DEK, aad []byte) (wrapped []byte, keyID string, err error)
+	// WrapWith is Wrap under the primary version of KEK kek; it fails
+	// with ErrNotFound if there is no such KEK.
+	WrapWith(ctx context.Context, kek string, dek *DEK, aad []byte) (wrapped []byte, keyID string, err error)
 	// Unwrap recovers a DEK wrapped by Wrap with the same aad.
 	Unwrap(ctx context.Context, wrapped, aad []byte) (*DEK, error)
 	// AuditKey returns the HMAC key of the audit chain.

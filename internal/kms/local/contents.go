@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/coffer-vault/coffer/internal/kms"
 )
 
-// contents is what the sealed envelope holds, encoded as JSON. Later work
-// (rotation, disabling, scheduled deletion) adds versions and states here;
-// unknown fields are refused, so an older coffer never half-reads a newer
-// keyring.
+// contents is what the sealed envelope holds, encoded as JSON. Unknown
+// fields are refused, so an older coffer never half-reads a newer keyring.
 type contents struct {
 	KEKs     []kekDoc `json:"keks"`
 	AuditKey []byte   `json:"audit_key"`
@@ -25,16 +25,20 @@ type kekDoc struct {
 	Versions []versionDoc `json:"versions"`
 }
 
+// versionDoc is one KEK version. A destroyed version keeps its record
+// (number, dates) and loses its material.
 type versionDoc struct {
-	Version  uint32    `json:"version"`
-	State    string    `json:"state"`
-	Created  time.Time `json:"created"`
-	Material []byte    `json:"material"`
+	Version      uint32    `json:"version"`
+	State        string    `json:"state"`
+	Created      time.Time `json:"created"`
+	DeletionDate time.Time `json:"deletion_date,omitzero"`
+	Destroyed    time.Time `json:"destroyed,omitzero"`
+	Material     []byte    `json:"material,omitempty"`
 }
 
 const (
-	defaultKEK   = "default"
-	stateEnabled = "enabled"
+	defaultKEK   = kms.DefaultKEK
+	stateEnabled = string(kms.StateEnabled)
 	maxKEKs      = 256
 	maxVersions  = 4096
 	maxNameLen   = 64
@@ -43,17 +47,20 @@ const (
 // newContents returns the contents of a new keyring: the "default" KEK at
 // version 1 and an audit key, all fresh random keys.
 func newContents(now time.Time) *contents {
-	return &contents{
-		KEKs: []kekDoc{{
-			Name:    defaultKEK,
-			Primary: 1,
-			Versions: []versionDoc{{
-				Version: 1, State: stateEnabled, Created: now.UTC().Truncate(time.Second), Material: randomKey(),
-			}},
-		}},
-		AuditKey: randomKey(),
-	}
+	return &contents{KEKs: []kekDoc{newKEKDoc(defaultKEK, now)}, AuditKey: randomKey()}
 }
+
+// newKEKDoc returns a new KEK at version 1, a fresh random key.
+func newKEKDoc(name string, now time.Time) kekDoc {
+	return kekDoc{Name: name, Primary: 1, Versions: []versionDoc{newVersionDoc(1, now)}}
+}
+
+func newVersionDoc(version uint32, now time.Time) versionDoc {
+	return versionDoc{Version: version, State: stateEnabled, Created: stamp(now), Material: randomKey()}
+}
+
+// stamp is how times are kept in the keyring: UTC, whole seconds.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 func randomKey() []byte {
 	b := make([]byte, keySize)
@@ -130,24 +137,55 @@ func (k *kekDoc) check() error {
 	if len(k.Versions) == 0 || len(k.Versions) > maxVersions {
 		return fmt.Errorf("KEK %q has %d versions, want 1 to %d", k.Name, len(k.Versions), maxVersions)
 	}
-	seen := map[uint32]bool{}
+	seen := map[uint32]string{}
 	for _, v := range k.Versions {
-		switch {
-		case v.Version == 0:
+		if v.Version == 0 {
 			return fmt.Errorf("KEK %q has version 0", k.Name)
-		case seen[v.Version]:
-			return fmt.Errorf("KEK %s@%d appears twice", k.Name, v.Version)
-		case v.State != stateEnabled:
-			return fmt.Errorf("KEK %s@%d has unknown state %q", k.Name, v.Version, v.State)
-		case len(v.Material) != keySize:
-			return fmt.Errorf("KEK %s@%d is %d bytes, want %d", k.Name, v.Version, len(v.Material), keySize)
-		case v.Created.IsZero():
-			return fmt.Errorf("KEK %s@%d has no creation time", k.Name, v.Version)
 		}
-		seen[v.Version] = true
+		if _, dup := seen[v.Version]; dup {
+			return fmt.Errorf("KEK %s@%d appears twice", k.Name, v.Version)
+		}
+		if err := v.check(k.Name); err != nil {
+			return err
+		}
+		seen[v.Version] = v.State
 	}
-	if !seen[k.Primary] {
+	switch state, ok := seen[k.Primary]; {
+	case !ok:
 		return fmt.Errorf("KEK %q has primary version %d, which it does not hold", k.Name, k.Primary)
+	case state != stateEnabled:
+		return fmt.Errorf("KEK %s@%d is primary but %s", k.Name, k.Primary, state)
+	}
+	return nil
+}
+
+// check checks that the fields a version holds suit its state: material
+// unless destroyed, a deletion date exactly when pending deletion, a
+// destruction time exactly when destroyed.
+func (v *versionDoc) check(name string) error {
+	id := keyID(name, v.Version)
+	state := kms.KeyState(v.State)
+	switch state {
+	case kms.StateEnabled, kms.StateDisabled, kms.StatePendingDeletion, kms.StateDestroyed:
+	default:
+		return fmt.Errorf("KEK %s has unknown state %q", id, v.State)
+	}
+	destroyed, pending := state == kms.StateDestroyed, state == kms.StatePendingDeletion
+	switch {
+	case destroyed && len(v.Material) != 0:
+		return fmt.Errorf("KEK %s is destroyed but holds material", id)
+	case !destroyed && len(v.Material) != keySize:
+		return fmt.Errorf("KEK %s is %d bytes, want %d", id, len(v.Material), keySize)
+	case v.Created.IsZero():
+		return fmt.Errorf("KEK %s has no creation time", id)
+	case pending && v.DeletionDate.IsZero():
+		return fmt.Errorf("KEK %s is pending deletion without a deletion date", id)
+	case !pending && !destroyed && !v.DeletionDate.IsZero():
+		return fmt.Errorf("KEK %s has a deletion date but is %s", id, state)
+	case destroyed && v.Destroyed.IsZero():
+		return fmt.Errorf("KEK %s is destroyed without a destruction time", id)
+	case !destroyed && !v.Destroyed.IsZero():
+		return fmt.Errorf("KEK %s has a destruction time but is %s", id, state)
 	}
 	return nil
 }

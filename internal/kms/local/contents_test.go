@@ -34,6 +34,12 @@ func TestDecodeContentsRefuses(t *testing.T) {
 		{"no default", strings.Replace(ver(good), `"default"`, `"other"`, 1), `no KEK named "default"`},
 		{"bad name", strings.Replace(ver(good), `"default"`, `"Default"`, 1), "is not 1 to 64"},
 		{"primary missing", strings.Replace(ver(good), `"primary":1`, `"primary":2`, 1), "primary version 2"},
+		{"destroyed with material", ver(`"version":1,"state":"destroyed","created":"2026-01-01T00:00:00Z","destroyed":"2026-02-01T00:00:00Z","material":"` + key + `"`), "destroyed but holds material"},
+		{"destroyed no time", ver(`"version":1,"state":"destroyed","created":"2026-01-01T00:00:00Z"`), "without a destruction time"},
+		{"pending no date", ver(`"version":1,"state":"pending_deletion","created":"2026-01-01T00:00:00Z","material":"` + key + `"`), "without a deletion date"},
+		{"enabled with date", ver(`"version":1,"state":"enabled","created":"2026-01-01T00:00:00Z","deletion_date":"2026-02-01T00:00:00Z","material":"` + key + `"`), "has a deletion date"},
+		{"enabled destroyed time", ver(`"version":1,"state":"enabled","created":"2026-01-01T00:00:00Z","destroyed":"2026-02-01T00:00:00Z","material":"` + key + `"`), "has a destruction time"},
+		{"primary disabled", ver(`"version":1,"state":"disabled","created":"2026-01-01T00:00:00Z","material":"` + key + `"`), "is primary but disabled"},
 		{"duplicate version", `{"keks":[{"name":"default","primary":1,"versions":[{` + good + `},{` + good + `}]}],"audit_key":"` + key + `"}`, "default@1 appears twice"},
 	}
 	for _, tt := range tests {

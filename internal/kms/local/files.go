@@ -13,6 +13,7 @@ import (
 const (
 	RootKeyFile = "root.key"
 	KeyringFile = "keyring"
+	LockFile    = "keyring.lock" // flock(2) target of every change
 )
 
 func notInitialised(path string) error {

@@ -27,8 +27,8 @@ func fuzzKeyring(t testing.TB) (*Keyring, []byte) {
 	if err := c.check(); err != nil {
 		t.Fatal(err)
 	}
-	k, err := newKeyring(c)
-	if err != nil {
+	k := &Keyring{now: time.Now} // no directory: held only in memory
+	if err := k.install(c, nil); err != nil {
 		t.Fatal(err)
 	}
 	return k, kek[:]
@@ -121,4 +121,15 @@ func FuzzKeyringFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// openContents decrypts and decodes a sealed keyring file with its root
+// secret, as opening a keyring does.
+func openContents(secret, sealed []byte) (*contents, error) {
+	plain, err := openFile(secret, sealed)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plain)
+	return decodeContents(plain)
 }

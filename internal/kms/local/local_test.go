@@ -164,7 +164,7 @@ func TestMissingFiles(t *testing.T) {
 		got := openErr(t, dir)
 		missing := filepath.Join(dir, name)
 		if name == "." {
-			missing = filepath.Join(dir, RootKeyFile)
+			missing = filepath.Join(dir, KeyringFile) // read first: it says which root to ask
 		}
 		if !strings.Contains(got, missing+" not found") || !strings.Contains(got, "run: coffer init") {
 			t.Errorf("Open without %s = %q, want it to name %s and say run: coffer init", name, got, missing)

@@ -1,8 +1,10 @@
 package local
 
 import (
+	"crypto/rand"
 	"encoding/binary"
-	"fmt"
+
+	"github.com/coffer-vault/coffer/internal/kms"
 )
 
 // A wrapped DEK (docs/keyring.md):
@@ -70,4 +72,10 @@ func wrapAAD(header, aad []byte) []byte {
 	return append(append(ad, header...), aad...)
 }
 
-func keyID(name string, version uint32) string { return fmt.Sprintf("%s@%d", name, version) }
+func keyID(name string, version uint32) string { return kms.KeyID(name, version) }
+
+func randomNonce() []byte {
+	nonce := make([]byte, nonceSize)
+	rand.Read(nonce) // never fails (crypto/rand)
+	return nonce
+}
