@@ -24,6 +24,10 @@ read every dataset.`,
   coffer init --home ./vault --catalog postgres://coffer@127.0.0.1:5432/coffer`,
 		Args: args(0, 0),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			if o.Root.Kind == "" {
+				o.Root.Kind = "file"
+			}
+			o.Secrets = e.secrets(true)
 			if err := vault.Init(e.ctx, e.home, o); err != nil {
 				return err
 			}
@@ -37,6 +41,10 @@ read every dataset.`,
 			return nil
 		}),
 	}
+	c.Flags().StringVar(&o.Root.Kind, "root", "file", "what seals the keyring: file (keys/root.key), passphrase or pkcs11")
+	c.Flags().StringVar(&o.Root.Module, "pkcs11-module", "", "pkcs11 root: the token's PKCS#11 library")
+	c.Flags().StringVar(&o.Root.Token, "pkcs11-token", "", "pkcs11 root: token label")
+	c.Flags().StringVar(&o.Root.Key, "pkcs11-key", "", "pkcs11 root: key label (default coffer-root)")
 	c.Flags().IntVar(&o.ChunkSize, "chunk-size", 0, "plaintext bytes per encrypted chunk, 1024 to 16777216 (default 65536)")
 	c.Flags().StringVar(&o.Catalog, "catalog", "", "catalog URL: sqlite:PATH (default sqlite:catalog.db) or postgres://USER@HOST:PORT/DB")
 	return c

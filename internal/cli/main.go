@@ -77,7 +77,7 @@ func newRoot(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fault.E(fault.Invalid, "%s", err.Error()).WithHint("run: coffer --help")
 	})
-	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), demoCmd(e))
+	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), demoCmd(e))
 	return root
 }
 
@@ -115,7 +115,7 @@ func argWords(min, max int) string {
 	return fmt.Sprintf("%d to %d arguments", min, max)
 }
 
-func (e *env) open() (*vault.Vault, error) { return vault.Open(e.ctx, e.home) }
+func (e *env) open() (*vault.Vault, error) { return vault.OpenWith(e.ctx, e.home, e.secrets(false)) }
 
 func (e *env) json() bool { return e.output == "json" }
 

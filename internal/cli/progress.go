@@ -17,6 +17,7 @@ type progress struct {
 	n     atomic.Int64
 	total int64 // 0 if unknown
 	label string
+	unit  string // empty: bytes
 	out   io.Writer
 	start time.Time
 	stop  chan struct{}
@@ -53,12 +54,32 @@ func (p *progress) loop() {
 
 func (p *progress) draw() {
 	n := p.n.Load()
+	if p.unit != "" {
+		fmt.Fprintf(p.out, "\r%s %d %s   ", p.label, n, p.unit)
+		return
+	}
 	rate := float64(n) / time.Since(p.start).Seconds()
 	s := fmt.Sprintf("\r%s %s", p.label, humanize.IBytes(uint64(n)))
 	if p.total > 0 {
 		s += fmt.Sprintf(" / %s (%d%%)", humanize.IBytes(uint64(p.total)), n*100/p.total)
 	}
 	fmt.Fprintf(p.out, "%s  %s/s   ", s, humanize.IBytes(uint64(rate)))
+}
+
+// startCounter is startProgress for a count of things, not bytes.
+func (e *env) startCounter(label, unit string) *progress {
+	p := e.startProgress(label, 0)
+	if p != nil {
+		p.unit = unit
+	}
+	return p
+}
+
+// Set records that n things are done.
+func (p *progress) Set(n int64) {
+	if p != nil {
+		p.n.Store(n)
+	}
 }
 
 // Finish stops the display.

@@ -63,6 +63,7 @@ number and the SHA-256 of the data.`,
 	f.StringVar(&o.Owner, "owner", "", "owner principal (default: you)")
 	f.StringVar(&o.Department, "department", "", "owning department")
 	f.StringArrayVar(&tags, "tag", nil, "tag KEY=VALUE (repeatable)")
+	f.StringVar(&o.Key, "key", "", "KEK that wraps the data key (default: restricted for restricted data, else the previous version's, else default)")
 	return c
 }
 

@@ -29,6 +29,34 @@ type Config struct {
 	Blobs     string `yaml:"blobs"`      // file:PATH
 	Keyring   string `yaml:"keyring"`    // local:DIR (root.key and keyring inside)
 	ChunkSize int    `yaml:"chunk_size"` // bytes per sealed chunk
+	Root      Root   `yaml:"root"`       // what seals the local keyring
+}
+
+// Root says what seals the local keyring: a root key file (the default), a
+// passphrase (Argon2id; from COFFER_PASSPHRASE or a prompt) or an AES key
+// inside a PKCS#11 token (PIN from COFFER_PKCS11_PIN or a prompt).
+type Root struct {
+	Kind   string `yaml:"kind"`             // file, passphrase or pkcs11
+	Module string `yaml:"module,omitempty"` // pkcs11: the token's PKCS#11 library
+	Token  string `yaml:"token,omitempty"`  // pkcs11: token label
+	Key    string `yaml:"key,omitempty"`    // pkcs11: key label (default coffer-root)
+}
+
+// Check reports the first invalid root setting.
+func (r Root) Check() error {
+	switch r.Kind {
+	case "file", "passphrase":
+		if r.Module != "" || r.Token != "" || r.Key != "" {
+			return fmt.Errorf("root: module, token and key apply to kind pkcs11 only")
+		}
+	case "pkcs11":
+		if r.Module == "" || r.Token == "" {
+			return fmt.Errorf("root: kind pkcs11 needs module (the PKCS#11 library) and token (its label)")
+		}
+	default:
+		return fmt.Errorf("root: kind %q is unknown (want file, passphrase or pkcs11)", r.Kind)
+	}
+	return nil
 }
 
 // Default is the embedded-default configuration: everything inside home.
@@ -38,6 +66,7 @@ func Default() Config {
 		Blobs:     "file:blobs",
 		Keyring:   "local:keys",
 		ChunkSize: 64 << 10,
+		Root:      Root{Kind: "file"},
 	}
 }
 
@@ -49,30 +78,50 @@ const header = `# coffer vault configuration (see docs/configuration.md).
 # blobs:      file:DIR (ciphertext only)
 # keyring:    local:DIR (root.key and keyring; keep root.key apart from backups)
 # chunk_size: plaintext bytes per sealed chunk, 1 KiB to 16 MiB
+# root:       what seals the keyring: kind file (keyring/root.key), passphrase
+#             (COFFER_PASSPHRASE or a prompt) or pkcs11 (module, token, key;
+#             PIN from COFFER_PKCS11_PIN or a prompt); change it with
+#             coffer key migrate-root
 `
 
 // Write writes c to home/coffer.yaml with mode 0600; it fails if the file exists.
-func Write(home string, c Config) error {
+func Write(home string, c Config) error { return write(home, c, false) }
+
+// Replace atomically replaces home/coffer.yaml with c.
+func Replace(home string, c Config) error { return write(home, c, true) }
+
+func write(home string, c Config, replace bool) error {
+	if err := c.Check(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
 	var buf bytes.Buffer
 	buf.WriteString(header)
-	enc := yaml.NewEncoder(&buf)
-	if err := enc.Encode(c); err != nil {
+	if err := yaml.NewEncoder(&buf).Encode(c); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	p := filepath.Join(home, FileName)
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if _, err := os.Stat(p); err == nil && !replace {
+		return fmt.Errorf("config: %s exists", p)
+	}
+	f, err := os.CreateTemp(home, ".coffer.yaml-*")
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
+	defer os.Remove(f.Name()) // a no-op after the rename
+	_, err = f.Write(buf.Bytes())
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("config: %w", err)
-	}
-	return f.Close()
+	return nil
 }
 
 // Read reads home/coffer.yaml and checks it.
@@ -98,6 +147,9 @@ func Parse(b []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil {
 		return Config{}, err
 	}
+	if c.Root.Kind == "" {
+		c.Root.Kind = "file" // files written before roots were configurable
+	}
 	return c, c.Check()
 }
 
@@ -105,6 +157,9 @@ func Parse(b []byte) (Config, error) {
 func (c Config) Check() error {
 	if c.ChunkSize < 1<<10 || c.ChunkSize > 16<<20 {
 		return fmt.Errorf("chunk_size %d is outside 1024..16777216", c.ChunkSize)
+	}
+	if err := c.Root.Check(); err != nil {
+		return err
 	}
 	for _, s := range []struct{ key, val string }{{"catalog", c.Catalog}, {"blobs", c.Blobs}, {"keyring", c.Keyring}} {
 		if _, _, err := Backend(s.val); err != nil {

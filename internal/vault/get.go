@@ -15,6 +15,7 @@ import (
 	"github.com/coffer-vault/coffer/internal/blob"
 	"github.com/coffer-vault/coffer/internal/catalog"
 	"github.com/coffer-vault/coffer/internal/fault"
+	"github.com/coffer-vault/coffer/internal/kms"
 	"github.com/coffer-vault/coffer/internal/seal"
 )
 
@@ -121,7 +122,7 @@ func (v *Vault) open(ctx context.Context, ver catalog.Version, stored io.Writer)
 	dek, err := v.keys.Unwrap(ctx, ver.WrappedDEK, wrapContext(&ver))
 	if err != nil {
 		obj.Close()
-		return nil, nil, integrityErr(ver, err)
+		return nil, nil, unwrapErr(ver, err)
 	}
 	defer dek.Zero()
 	var src io.Reader = io.NewSectionReader(obj, 0, obj.Size())
@@ -139,6 +140,18 @@ func (v *Vault) open(ctx context.Context, ver catalog.Version, stored io.Writer)
 func integrityErr(ver catalog.Version, cause error) *fault.Error {
 	return fault.Wrap(fault.Integrity, cause, "dataset %q failed its integrity check", refOf(ver)).
 		WithHint("run: coffer verify %s", ver.Dataset)
+}
+
+// unwrapErr tells a key that was destroyed or disabled on purpose from a
+// data key that does not unwrap (tampering, wrong keyring).
+func unwrapErr(ver catalog.Version, err error) *fault.Error {
+	switch {
+	case errors.Is(err, kms.ErrDestroyed):
+		return fault.Wrap(fault.Shredded, err, "dataset %q cannot be recovered: its key was destroyed", refOf(ver))
+	case errors.Is(err, kms.ErrDisabled):
+		return fault.Wrap(fault.Other, err, "dataset %q cannot be read now", refOf(ver))
+	}
+	return integrityErr(ver, err)
 }
 
 func shreddedErr(ver catalog.Version) *fault.Error {

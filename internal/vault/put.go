@@ -24,6 +24,7 @@ type PutOptions struct {
 	Owner          string            // empty: the actor
 	Department     string            // owning department
 	Tags           map[string]string // user tags
+	Key            string            // KEK name; empty: see chooseKEK
 	Source         string            // where the bytes came from, for error messages ("-" for stdin)
 }
 
@@ -50,7 +51,7 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	if err := v.store(ctx, &ver, dek, br, o.Source); err != nil {
 		return catalog.Version{}, err
 	}
-	if err := v.commit(ctx, &ver, dek); err != nil {
+	if err := v.commit(ctx, &ver, dek, o.Key); err != nil {
 		// The version never became visible; remove its blob. If that fails
 		// too, verify reports the orphan and gc removes it.
 		_ = v.blobs.Delete(context.WithoutCancel(ctx), ver.BlobKey)
@@ -73,6 +74,7 @@ func (v *Vault) checkPut(ctx context.Context, name string, o *PutOptions) error 
 	o.Classification = firstOf(o.Classification, prev.Classification, DefaultLevel)
 	o.Owner = firstOf(o.Owner, prev.Owner, v.actor)
 	o.Department = firstOf(o.Department, prev.Department)
+	o.Key = chooseKEK(o.Key, o.Classification, prev.KeyID)
 	if err := checkLevel(o.Classification); err != nil {
 		return err
 	}
@@ -132,10 +134,19 @@ func (v *Vault) sealTo(pw *io.PipeWriter, ver *catalog.Version, dek *kms.DEK, r 
 
 // commit wraps the DEK under the version's full context and records the
 // version and its audit record in one catalog transaction.
-func (v *Vault) commit(ctx context.Context, ver *catalog.Version, dek *kms.DEK) error {
-	wrapped, keyID, err := v.keys.Wrap(ctx, dek, wrapContext(ver))
+func (v *Vault) commit(ctx context.Context, ver *catalog.Version, dek *kms.DEK, kek string) error {
+	if kek == RestrictedKEK {
+		if _, created, err := v.keys.EnsureKEK(ctx, kek); err != nil {
+			return keyErr(err, "cannot create key %q for restricted data", kek)
+		} else if created {
+			if err := v.keyAudit(ctx, "key.create", kms.KeyID(kek, 1), nil); err != nil {
+				return err
+			}
+		}
+	}
+	wrapped, keyID, err := v.keys.WrapWith(ctx, kek, dek, wrapContext(ver))
 	if err != nil {
-		return fault.Wrap(fault.Other, err, "cannot wrap the data key of %q", ver.Dataset)
+		return keyErr(err, "cannot wrap the data key of %q with key %q", ver.Dataset, kek)
 	}
 	ver.WrappedDEK, ver.KeyID = wrapped, keyID
 	ver.Created = v.now().UTC()
@@ -193,6 +204,22 @@ func (d *digestReader) Read(p []byte) (int, error) {
 	d.h.Write(p[:n])
 	d.n += int64(n)
 	return n, err
+}
+
+// chooseKEK picks the KEK of a new version: the one asked for; for
+// restricted data, the restricted KEK; else the KEK of the previous version;
+// else the default.
+func chooseKEK(asked, level, prevKeyID string) string {
+	if asked != "" {
+		return asked
+	}
+	if level == "restricted" {
+		return RestrictedKEK
+	}
+	if name, _, err := kms.ParseKeyID(prevKeyID); err == nil {
+		return name
+	}
+	return kms.DefaultKEK
 }
 
 func firstOf(s ...string) string {

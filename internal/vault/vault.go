@@ -26,10 +26,12 @@ import (
 // Vault is an open vault.
 type Vault struct {
 	Home       string
+	cfg        config.Config
+	sec        Secrets
 	cat        catalog.Store
 	blobs      blob.Store
 	closeBlobs func() error
-	keys       kms.Keyring
+	keys       kms.Manager
 	chain      *audit.Chain
 	chunkSize  int
 	actor      string
@@ -41,8 +43,17 @@ var starter embed.FS
 
 // InitOptions configures a new vault.
 type InitOptions struct {
-	Catalog   string // catalog URL; empty for the embedded SQLite default
-	ChunkSize int    // plaintext bytes per sealed chunk; 0 for the default
+	Catalog   string      // catalog URL; empty for the embedded SQLite default
+	ChunkSize int         // plaintext bytes per sealed chunk; 0 for the default
+	Root      config.Root // what seals the keyring; zero for a root key file
+	Secrets   Secrets     // where a passphrase or PIN comes from
+}
+
+// Secrets supplies the secrets a keyring root may need. A nil function
+// reads the environment (COFFER_PASSPHRASE, COFFER_PKCS11_PIN).
+type Secrets struct {
+	Passphrase func(ctx context.Context) ([]byte, error)
+	PIN        func(ctx context.Context) (string, error)
 }
 
 // Init creates a vault in home: configuration, keyring sealed by a root key
@@ -63,6 +74,9 @@ func Init(ctx context.Context, home string, o InitOptions) error {
 	if o.ChunkSize != 0 {
 		c.ChunkSize = o.ChunkSize
 	}
+	if o.Root.Kind != "" {
+		c.Root = o.Root
+	}
 	if err := c.Check(); err != nil {
 		return fault.Wrap(fault.Invalid, err, "invalid vault settings")
 	}
@@ -75,7 +89,7 @@ func Init(ctx context.Context, home string, o InitOptions) error {
 		return fault.Wrap(fault.Other, err, "cannot create vault directory")
 	}
 	defer os.RemoveAll(tmp) // a no-op after the rename
-	if err := build(ctx, tmp, c); err != nil {
+	if err := build(ctx, tmp, c, o.Secrets); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, home); err != nil {
@@ -85,11 +99,11 @@ func Init(ctx context.Context, home string, o InitOptions) error {
 }
 
 // build writes a complete vault with configuration c into dir.
-func build(ctx context.Context, dir string, c config.Config) error {
+func build(ctx context.Context, dir string, c config.Config, sec Secrets) error {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return fault.Wrap(fault.Other, err, "cannot restrict vault directory")
 	}
-	if _, err := local.Create(config.Resolve(dir, location(c.Keyring))); err != nil {
+	if _, err := local.CreateRoot(ctx, config.Resolve(dir, location(c.Keyring)), RootSpec(c.Root, sec)); err != nil {
 		return fault.Wrap(fault.Other, err, "cannot create keyring")
 	}
 	if err := writeStarter(dir); err != nil {
@@ -98,7 +112,7 @@ func build(ctx context.Context, dir string, c config.Config) error {
 	if err := config.Write(dir, c); err != nil {
 		return fault.Wrap(fault.Other, err, "cannot write configuration")
 	}
-	v, err := Open(ctx, dir)
+	v, err := OpenWith(ctx, dir, sec)
 	if err != nil {
 		return err
 	}
@@ -124,8 +138,11 @@ func writeStarter(home string) error {
 	return nil
 }
 
-// Open opens the vault in home.
-func Open(ctx context.Context, home string) (*Vault, error) {
+// Open opens the vault in home, taking root secrets from the environment.
+func Open(ctx context.Context, home string) (*Vault, error) { return OpenWith(ctx, home, Secrets{}) }
+
+// OpenWith opens the vault in home with sec as the source of root secrets.
+func OpenWith(ctx context.Context, home string, sec Secrets) (*Vault, error) {
 	c, err := config.Read(home)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fault.E(fault.NotFound, "no vault in %s", home).WithHint("run: coffer init (or pass --home)")
@@ -133,7 +150,7 @@ func Open(ctx context.Context, home string) (*Vault, error) {
 	if err != nil {
 		return nil, fault.Wrap(fault.Other, err, "cannot read vault configuration")
 	}
-	keys, err := local.Open(config.Resolve(home, location(c.Keyring)))
+	keys, err := local.OpenRoot(ctx, config.Resolve(home, location(c.Keyring)), RootSpec(c.Root, sec))
 	if errors.Is(err, local.ErrSealed) {
 		return nil, fault.Wrap(fault.Integrity, err, "the vault is locked").
 			WithHint("restore the vault's own keys/root.key and keys/keyring from a backup")
@@ -155,7 +172,7 @@ func Open(ctx context.Context, home string) (*Vault, error) {
 		blobs.Close()
 		return nil, err
 	}
-	return &Vault{Home: home, cat: cat, blobs: blobs, closeBlobs: blobs.Close, keys: keys, chain: chain,
+	return &Vault{Home: home, cfg: c, sec: sec, cat: cat, blobs: blobs, closeBlobs: blobs.Close, keys: keys, chain: chain,
 		chunkSize: c.ChunkSize, actor: localActor(), now: time.Now}, nil
 }
 
@@ -175,6 +192,13 @@ func openCatalog(ctx context.Context, home, url string, chain *audit.Chain) (cat
 		return nil, fault.Wrap(fault.Other, err, "cannot open catalog").WithHint("check the catalog setting in %s", filepath.Join(home, config.FileName))
 	}
 	return cat, nil
+}
+
+// RootSpec turns the configured root into the keyring's description.
+func RootSpec(r config.Root, sec Secrets) local.RootSpec {
+	kind, _ := local.ParseRootKind(r.Kind) // checked by config
+	return local.RootSpec{Kind: kind, Passphrase: sec.Passphrase,
+		PKCS11: local.PKCS11Spec{Module: r.Module, Token: r.Token, Key: r.Key, PIN: sec.PIN}}
 }
 
 func location(u string) string {
