@@ -46,6 +46,14 @@ type Version struct {
 	ShreddedBy     string            // who destroyed it
 }
 
+// Rewrap moves one version's data key from OldKeyID to KeyID.
+type Rewrap struct {
+	ID       string // version id
+	OldKeyID string // the key that must still wrap it
+	Wrapped  []byte // the data key wrapped by KeyID
+	KeyID    string
+}
+
 // Dataset summarizes a dataset and its latest version.
 type Dataset struct {
 	Name     string
@@ -82,10 +90,11 @@ type Store interface {
 	// by keyID: "name@v" exactly, or "name" for any version of that KEK.
 	// No query is open while fn runs, so fn may call Rewrap.
 	VersionsWithKey(ctx context.Context, keyID string, fn func(Version) error) error
-	// Rewrap replaces the wrapped data key of version id, if it is still
-	// wrapped by oldKeyID, and reports whether it did: a version moved
-	// meanwhile by someone else, or shredded, is left alone.
-	Rewrap(ctx context.Context, id, oldKeyID string, wrapped []byte, keyID string) (bool, error)
+	// Rewrap replaces, in one transaction, the wrapped data key of each
+	// item's version if it is still wrapped by the item's OldKeyID, and
+	// returns how many it replaced: a version moved meanwhile by someone
+	// else, or shredded, is left alone.
+	Rewrap(ctx context.Context, items []Rewrap) (int, error)
 	// Shred destroys the wrapped data key of version id for good, recording
 	// rec.Time and rec.Actor as when and by whom, and appends rec (with
 	// Dataset and Version set to the version's), all in one transaction.

@@ -10,12 +10,20 @@
 //
 // API:
 //
-//	NewWriter(dst, dek, ctx, opts)   -> io.WriteCloser (header now; Close writes the last chunk)
-//	NewReader(src, dek, ctx)         -> io.Reader      (streams; header checked first)
+//	NewWriter(dst, dek, ctx, opts)   -> io.WriteCloser (header now; Close writes the last chunk; an io.ReaderFrom too)
+//	NewReader(src, dek, ctx)         -> io.Reader      (streams; header checked first; an io.WriterTo too)
 //	NewReaderAt(src, size, dek, ctx) -> *ReaderAt      (random access, decrypts only touched chunks)
 //	EncryptedSize(plaintext, chunkSize), HeaderSize    (sizes, for range requests and checks)
 //	ParseHeader(b) -> *Header, (*Header).MarshalBinary (no authentication)
 //	Context.Canonical, Context.Digest                  (the context encoding, also kms's AAD)
+//
+// The streams copy no more than their callers make them: Write seals the
+// caller's full chunks straight from its slice, Read opens a chunk
+// straight into the caller's slice when it can take all of it, and io.Copy
+// into a Writer (ReadFrom) reads into the chunk buffer and seals there.
+// io.Copy out of a Reader (WriteTo) opens chunks straight from the
+// source's memory when the source is an io.WriterTo such as a bytes.Reader,
+// and otherwise reads them into the chunk buffer.
 //
 // Every failure that says an object is not what was written matches
 // ErrIntegrity and is an *Error that names the chunk (or -1 for the

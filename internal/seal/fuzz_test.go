@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -45,7 +46,8 @@ func FuzzParseHeader(f *testing.F) {
 // own, byte for byte, and they must give their plaintext. Any other input
 // must fail with ErrIntegrity, and whatever plaintext the streaming Reader
 // released before failing must be a prefix of the plaintext of the vector
-// whose header the input carries.
+// whose header the input carries. WriteTo must give what Read gives and
+// fail as Read fails.
 func FuzzReader(f *testing.F) {
 	var genuine []sealed
 	contexts := map[string]Context{}
@@ -88,6 +90,7 @@ func checkFuzzedObject(t *testing.T, genuine []sealed, c Context, obj []byte) {
 	if err != nil && !bytes.HasPrefix(want, got) {
 		t.Fatalf("Reader released %d bytes that are not a prefix of the plaintext before failing: %v", len(got), err)
 	}
+	sameAsStream(t, "fuzzed object", vectorDEK, c, obj, got, err)
 	got, err = openAt(vectorDEK, c, obj)
 	checkOpened(t, "ReaderAt", isGenuine, want, got, err)
 }
@@ -103,5 +106,51 @@ func checkOpened(t *testing.T, name string, isGenuine bool, want, got []byte, er
 		t.Fatalf("%s: plaintext %x, want %x", name, got, want)
 	case err != nil && isGenuine:
 		t.Fatalf("%s failed on a genuine object: %v", name, err)
+	}
+}
+
+// FuzzWriter seals plaintext fed in pieces whose sizes and ways (Write,
+// or ReadFrom with short reads) the fuzzer picks, and checks that the
+// object is the one Writes of one byte at a time give, byte for byte.
+func FuzzWriter(f *testing.F) {
+	f.Add(bytes.Repeat([]byte("coffer"), 700), []byte{0, 4, 255, 17, 3, 200})
+	f.Add(make([]byte, 2*MinChunkSize), []byte{4, 4, 4, 4, 132, 4, 4, 4})
+	f.Add([]byte{}, []byte{})
+	f.Fuzz(fuzzWriterBody)
+}
+
+func fuzzWriterBody(t *testing.T, pt, plan []byte) {
+	{
+		const cs = MinChunkSize
+		want := sealVia(t, cs, byteByByte(pt))
+		got := sealVia(t, cs, func(w io.Writer) error {
+			rest := pt
+			for i := 0; len(rest) > 0; i++ {
+				// Each plan byte: low 7 bits pick a size (in units of
+				// cs/32, so pieces span several chunks), the top bit
+				// picks ReadFrom over Write. Past the plan, the rest.
+				k := len(rest)
+				viaReadFrom := false
+				if i < len(plan) {
+					k = min(k, int(plan[i]&0x7f)*cs/32+int(plan[i]&3))
+					viaReadFrom = plan[i]&0x80 != 0
+				}
+				var err error
+				if viaReadFrom {
+					src := &shortReads{bytes.NewReader(rest[:k]), rand.New(rand.NewPCG(uint64(i), uint64(k))), cs + 1}
+					_, err = w.(io.ReaderFrom).ReadFrom(src)
+				} else {
+					_, err = w.Write(rest[:k])
+				}
+				if err != nil {
+					return err
+				}
+				rest = rest[k:]
+			}
+			return nil
+		})
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes fed as %x: the object differs from the byte-by-byte one", len(pt), plan)
+		}
 	}
 }

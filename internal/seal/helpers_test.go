@@ -3,6 +3,7 @@ package seal
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -87,5 +88,40 @@ func wantIntegrity(t *testing.T, what string, err error) {
 	var e *Error
 	if !errors.Is(err, ErrIntegrity) || !errors.As(err, &e) {
 		t.Fatalf("%s: err = %v, want an integrity error", what, err)
+	}
+}
+
+// readerOnly hides every method of a reader but Read, as a pipe or socket
+// offers none, so that io.Copy takes the ReaderFrom or WriterTo of the
+// other side.
+type readerOnly struct{ io.Reader }
+
+// openWriteTo opens obj with NewReader and io.Copy, which calls WriteTo.
+// With push, the source is a bytes.Reader, which hands WriteTo the object
+// in one Write; without, it offers only Read.
+func openWriteTo(dek []byte, c Context, obj []byte, push bool) ([]byte, error) {
+	var src io.Reader = bytes.NewReader(obj)
+	if !push {
+		src = readerOnly{src}
+	}
+	r, err := NewReader(src, dek, c)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	_, err = io.Copy(&out, r)
+	return out.Bytes(), err
+}
+
+// sameAsStream checks that WriteTo, from both kinds of source, gives obj's
+// plaintext or fails exactly as Read does (stream is openStream's result).
+func sameAsStream(t *testing.T, what string, dek []byte, c Context, obj, stream []byte, streamErr error) {
+	t.Helper()
+	for _, push := range []bool{true, false} {
+		got, err := openWriteTo(dek, c, obj, push)
+		if fmt.Sprint(err) != fmt.Sprint(streamErr) || !bytes.Equal(got, stream) {
+			t.Fatalf("%s: WriteTo (push %v) gave %d bytes, %v; Read gave %d bytes, %v",
+				what, push, len(got), err, len(stream), streamErr)
+		}
 	}
 }

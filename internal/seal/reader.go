@@ -11,25 +11,31 @@ import (
 // the source ends before that extra byte. Chunks are opened out of place,
 // into the caller's slice when it can take the whole chunk and into pbuf
 // otherwise, so a failed chunk's ciphertext is still there to tell a
-// truncation or trailing data from tampering (see flagError).
+// truncation or trailing data from tampering (see flagError). WriteTo
+// (writeto.go) opens chunks straight from the source's own memory when the
+// source lets it.
 type reader struct {
 	src   io.Reader
 	aead  cipher.AEAD
 	nonce nonce
 	cs    int
 	cbuf  []byte // cs + tagSize + 1
-	carry bool   // cbuf's last byte is the first byte of the next chunk
+	pend  int    // cbuf[:pend] is the start of the next chunk
+	carry bool   // cbuf's last byte is the first byte of the next chunk (pend is 0)
 	pbuf  []byte // cs
 	out   []byte // plaintext in pbuf not yet returned
 	chunk int64  // index of the next chunk to open
 	err   error  // sticky; io.EOF after the last chunk
 }
 
+var _ io.WriterTo = (*reader)(nil)
+
 // NewReader reads and authenticates the header of an object from src, then
 // returns a Reader of its plaintext. It fails, with an error matching
 // ErrIntegrity, if the header is malformed or fails authentication under
 // dek, or if the object was sealed for another Context. The Reader returns
 // io.EOF only after the last chunk authenticated and nothing followed it.
+// It is also an io.WriterTo, which io.Copy uses (see reader.WriteTo).
 func NewReader(src io.Reader, dek []byte, c Context) (io.Reader, error) {
 	if err := checkDEK(dek); err != nil {
 		return nil, err
@@ -56,17 +62,34 @@ func NewReader(src io.Reader, dek []byte, c Context) (io.Reader, error) {
 }
 
 func (r *reader) Read(p []byte) (int, error) {
-	if len(r.out) > 0 {
-		n := copy(p, r.out)
-		r.out = r.out[n:]
-		return n, nil
+	if len(r.out) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if len(p) == 0 {
+			return 0, nil
+		}
+		n, err := r.advance(p)
+		if err != nil {
+			return 0, err
+		}
+		if len(r.out) == 0 { // opened straight into p
+			if n == 0 {
+				return 0, r.err // the empty object: its one chunk is empty
+			}
+			return n, nil
+		}
 	}
-	if r.err != nil {
-		return 0, r.err
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
+	n := copy(p, r.out)
+	r.out = r.out[n:]
+	return n, nil
+}
+
+// advance reads the next chunk from the source and opens it: straight into
+// p if p can take all of its plaintext, returning how many bytes it holds,
+// and into pbuf otherwise, leaving the plaintext in r.out. Errors are
+// sticky; after the last chunk r.err is io.EOF.
+func (r *reader) advance(p []byte) (int, error) {
 	ct, last, err := r.next()
 	if err != nil {
 		r.err = err
@@ -85,33 +108,34 @@ func (r *reader) Read(p []byte) (int, error) {
 	r.chunk++
 	if last {
 		r.err = io.EOF
-		if len(pt) == 0 {
-			return 0, io.EOF // the empty object
-		}
 	}
 	if direct {
 		return len(pt), nil
 	}
-	n := copy(p, pt)
-	r.out = pt[n:]
-	return n, nil
+	r.out = pt
+	return 0, nil
 }
 
-// next reads the next chunk's ciphertext into cbuf.
-func (r *reader) next() (ct []byte, last bool, err error) {
-	start := 0
+// settle moves the look-ahead byte that the previous chunk left at the end
+// of cbuf to its front.
+func (r *reader) settle() {
 	if r.carry {
 		r.cbuf[0] = r.cbuf[len(r.cbuf)-1]
-		start = 1
+		r.pend, r.carry = 1, false
 	}
-	n, err := io.ReadFull(r.src, r.cbuf[start:])
-	n += start
+}
+
+// next reads the rest of the next chunk's ciphertext into cbuf.
+func (r *reader) next() (ct []byte, last bool, err error) {
+	r.settle()
+	n, err := io.ReadFull(r.src, r.cbuf[r.pend:])
+	n += r.pend
+	r.pend = 0
 	switch err {
 	case nil:
 		r.carry = true
 		return r.cbuf[:len(r.cbuf)-1], false, nil
 	case io.EOF, io.ErrUnexpectedEOF:
-		r.carry = false
 		if n < tagSize {
 			return nil, false, errTruncatedIn(r.chunk, n)
 		}

@@ -25,12 +25,13 @@ func tamperObjects(t *testing.T, dek []byte) map[string][]byte {
 func chunkAt(i int) int { return HeaderSize + i*(tcs+tagSize) }
 
 // openBoth opens obj with both readers and checks that both fail with an
-// integrity error; it returns the streaming Reader's error and the
-// ReaderAt's.
+// integrity error, and that the Reader's WriteTo fails exactly as its Read
+// does; it returns the streaming Reader's error and the ReaderAt's.
 func openBoth(t *testing.T, what string, dek []byte, c Context, obj []byte) (stream, at error) {
 	t.Helper()
-	_, stream = openStream(dek, c, obj)
+	pt, stream := openStream(dek, c, obj)
 	wantIntegrity(t, what+" (Reader)", stream)
+	sameAsStream(t, what, dek, c, obj, pt, stream)
 	_, at = openAt(dek, c, obj)
 	wantIntegrity(t, what+" (ReaderAt)", at)
 	return stream, at

@@ -73,7 +73,12 @@ func checkVector(t *testing.T, v vector) {
 		if got := sealVector(t, v, pt); !bytes.Equal(got, obj) {
 			t.Fatalf("sealing gives\n%x\nwant\n%x", got, obj)
 		}
-		for name, open := range map[string]func([]byte, Context, []byte) ([]byte, error){"Reader": openStream, "ReaderAt": openAt} {
+		writeTo := func(push bool) func([]byte, Context, []byte) ([]byte, error) {
+			return func(dek []byte, c Context, obj []byte) ([]byte, error) { return openWriteTo(dek, c, obj, push) }
+		}
+		for name, open := range map[string]func([]byte, Context, []byte) ([]byte, error){
+			"Reader": openStream, "ReaderAt": openAt, "WriteTo from memory": writeTo(true), "WriteTo from a stream": writeTo(false),
+		} {
 			if got, err := open(dek, v.Context, obj); err != nil || !bytes.Equal(got, pt) {
 				t.Errorf("%s: %x, %v; want %x", name, got, err, pt)
 			}
@@ -83,9 +88,11 @@ func checkVector(t *testing.T, v vector) {
 	// The streaming Reader must say exactly v.Error. The ReaderAt checks
 	// the last chunk first, so it may name another chunk, but not another
 	// kind of failure.
-	if _, err := openStream(dek, v.Context, obj); failureOf(err) != v.Expect || err.Error() != v.Error {
+	got, err := openStream(dek, v.Context, obj)
+	if failureOf(err) != v.Expect || err.Error() != v.Error {
 		t.Errorf("Reader: err = %v (%s), want %q (%s)", err, failureOf(err), v.Error, v.Expect)
 	}
+	sameAsStream(t, "WriteTo", dek, v.Context, obj, got, err)
 	if _, err := openAt(dek, v.Context, obj); failureOf(err) != v.Expect {
 		t.Errorf("ReaderAt: err = %v (%s), want %s", err, failureOf(err), v.Expect)
 	}

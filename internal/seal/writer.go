@@ -20,21 +20,34 @@ type Options struct {
 	rand io.Reader
 }
 
-var errClosed = errors.New("seal: write to a closed writer")
+var (
+	errClosed       = errors.New("seal: write to a closed writer")
+	errInvalidRead  = errors.New("invalid count returned by Read") // wrapped by the caller
+	errInvalidWrite = errors.New("invalid count returned by Write")
+)
+
+// maxEmptyReads is how many reads in a row may return no data and no
+// error before ReadFrom gives up with io.ErrNoProgress, as bufio does.
+const maxEmptyReads = 100
 
 // writer seals chunks as they fill. buf holds up to one chunk of plaintext
-// and is sealed in place; a Write of more than a chunk seals straight from
-// the caller's slice into buf, so no plaintext is copied.
+// and is sealed in place. No plaintext is copied that need not be: Write
+// seals every chunk of the caller's slice that is known not to be the last
+// straight from the slice into buf, and ReadFrom reads straight into buf.
+// Only a chunk that may be the last waits in buf, since the last chunk is
+// sealed with the last flag, by Close.
 type writer struct {
 	dst   io.Writer
 	aead  cipher.AEAD
 	nonce nonce
 	cs    int
-	buf   []byte // cs + tagSize
-	n     int    // plaintext bytes in buf[:n] not yet sealed
+	buf   []byte // cs + tagSize, at least cs + 1
+	n     int    // plaintext bytes in buf[:n] not yet sealed, at most cs between calls
 	chunk int64  // index of the next chunk to seal
 	err   error  // sticky; errClosed after Close
 }
+
+var _ io.ReaderFrom = (*writer)(nil)
 
 // NewWriter writes the header of a new object sealed with dek for c to dst
 // and returns a WriteCloser that seals what is written to it. Close seals
@@ -70,6 +83,12 @@ func NewWriter(dst io.Writer, dek []byte, c Context, opts *Options) (io.WriteClo
 	}, nil
 }
 
+// Write seals p. A full chunk is sealed only once more data shows that it
+// is not the last one. The bytes of p that complete a chunk begun in buf
+// are copied there, since GCM seals a chunk from one slice; every further
+// chunk of p that more bytes of p follow is sealed straight from p, with
+// no copy; and the rest, at most one chunk that may be the last, is copied
+// into buf for the next call or Close.
 func (w *writer) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
@@ -77,8 +96,6 @@ func (w *writer) Write(p []byte) (int, error) {
 	total := len(p)
 	for len(p) > 0 {
 		if w.n == w.cs {
-			// A full chunk is sealed only once more data shows that it
-			// is not the last one.
 			if err := w.seal(w.buf[:w.cs], false); err != nil {
 				return total - len(p), err
 			}
@@ -95,6 +112,53 @@ func (w *writer) Write(p []byte) (int, error) {
 		p = p[k:]
 	}
 	return total, nil
+}
+
+// ReadFrom seals what it reads from src until io.EOF; io.Copy calls it
+// when src is not an io.WriterTo. It reads straight into buf and seals
+// there in place, so no plaintext is copied. It asks src for up to one
+// byte more than completes a chunk: a full chunk is sealed as a middle
+// chunk only once that byte came, and the byte is then moved to the front
+// of buf. At io.EOF the chunk in buf, full or not, is left for Close to
+// seal as the last, so ReadFrom may be followed by more Writes.
+//
+// An error from src is sticky: Write, ReadFrom and Close return it from
+// then on, and Close does not seal a last chunk, so that a failed source
+// never yields an object that opens as complete.
+func (w *writer) ReadFrom(src io.Reader) (int64, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	var total int64
+	for empty := 0; ; {
+		m, err := src.Read(w.buf[w.n : w.cs+1])
+		if m < 0 || m > w.cs+1-w.n {
+			m, err = 0, errInvalidRead
+		}
+		total += int64(m)
+		w.n += m
+		if err == nil && m == 0 {
+			if empty++; empty == maxEmptyReads {
+				err = io.ErrNoProgress
+			}
+		} else {
+			empty = 0
+		}
+		if err != nil && err != io.EOF {
+			w.err = fmt.Errorf("seal: reading plaintext for chunk %d: %w", w.chunk, err)
+			return total, w.err
+		}
+		if w.n > w.cs {
+			next := w.buf[w.cs] // sealing in place overwrites it with the tag
+			if err := w.seal(w.buf[:w.cs], false); err != nil {
+				return total, err
+			}
+			w.buf[0], w.n = next, 1
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+	}
 }
 
 // Close seals and writes the last chunk, which is empty only if nothing

@@ -175,11 +175,11 @@ type RewrapResult struct {
 }
 
 // RewrapKey moves every data key of KEK name to its primary version. Only
-// catalog rows change, never ciphertext. Each row is replaced only if it
-// still holds the wrap that was read (compare and swap), so the operation
-// is idempotent, safe next to puts and other rewraps, and resumable: run it
-// again after an interruption. progress, if not nil, is called after each
-// data key with the number done.
+// catalog rows change, never ciphertext. Rows are replaced in batches, each
+// row only if it still holds the wrap that was read (compare and swap), so
+// the operation is idempotent, safe next to puts and other rewraps, and
+// resumable: run it again after an interruption. progress, if not nil, is
+// called after each batch with the number of data keys done.
 func (v *Vault) RewrapKey(ctx context.Context, name string, progress func(done int64)) (RewrapResult, error) {
 	res := RewrapResult{Key: name}
 	use, err := v.cat.KeyUsage(ctx)
@@ -191,43 +191,58 @@ func (v *Vault) RewrapKey(ctx context.Context, name string, progress func(done i
 			res.Total += n
 		}
 	}
-	var done int64
-	err = v.cat.VersionsWithKey(ctx, name, func(ver catalog.Version) error {
-		moved, err := v.rewrapOne(ctx, ver)
+	var batch []catalog.Rewrap
+	flush := func() error {
+		n, err := v.cat.Rewrap(ctx, batch)
 		if err != nil {
 			return err
 		}
-		if moved {
-			res.Moved++
-		} else {
-			res.Already++
-		}
-		done++
+		res.Moved += int64(n)
+		res.Already += int64(len(batch) - n)
+		batch = batch[:0]
 		if progress != nil {
-			progress(done)
+			progress(res.Moved + res.Already)
 		}
 		return ctx.Err()
+	}
+	err = v.cat.VersionsWithKey(ctx, name, func(ver catalog.Version) error {
+		item, changed, err := v.rewrapOne(ctx, ver)
+		if err != nil {
+			return err
+		}
+		if !changed {
+			res.Already++
+			return nil
+		}
+		if batch = append(batch, item); len(batch) == rewrapBatchSize {
+			return flush()
+		}
+		return nil
 	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
 	detail := map[string]string{"moved": itoa(res.Moved), "already": itoa(res.Already)}
-	if aerr := v.keyAudit(ctx, "key.rewrap", name, detail); err == nil {
+	if aerr := v.keyAudit(context.WithoutCancel(ctx), "key.rewrap", name, detail); err == nil {
 		err = aerr
 	}
 	var fe *fault.Error
 	if err != nil && !errors.As(err, &fe) {
-		err = fault.Wrap(fault.Other, err, "rewrap of key %q stopped after %d data keys", name, done).WithHint("run it again to resume")
+		err = fault.Wrap(fault.Other, err, "rewrap of key %q stopped after %d data keys", name, res.Moved+res.Already).WithHint("run it again to resume")
 	}
 	return res, err
 }
 
-func (v *Vault) rewrapOne(ctx context.Context, ver catalog.Version) (bool, error) {
+// rewrapBatchSize is how many rows one rewrap transaction replaces: enough to
+// spread a commit's fsync over many rows, few enough to keep locks short.
+var rewrapBatchSize = 256
+
+func (v *Vault) rewrapOne(ctx context.Context, ver catalog.Version) (catalog.Rewrap, bool, error) {
 	wrapped, keyID, changed, err := v.keys.Rewrap(ctx, ver.WrappedDEK, wrapContext(&ver))
 	if err != nil {
-		return false, keyErr(err, "cannot rewrap the data key of %s", refOf(ver))
+		return catalog.Rewrap{}, false, keyErr(err, "cannot rewrap the data key of %s", refOf(ver))
 	}
-	if !changed {
-		return false, nil
-	}
-	return v.cat.Rewrap(ctx, ver.ID, ver.KeyID, wrapped, keyID)
+	return catalog.Rewrap{ID: ver.ID, OldKeyID: ver.KeyID, Wrapped: wrapped, KeyID: keyID}, changed, nil
 }
 
 // Shred destroys the data key of one version for good: every copy of its

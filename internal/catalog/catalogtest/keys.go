@@ -34,9 +34,9 @@ func testKeys(t *testing.T, db DB) {
 		if v.KeyID != "kek@1" {
 			return fmt.Errorf("VersionsWithKey(kek) gave a version wrapped by %s", v.KeyID)
 		}
-		ok, err := s.Rewrap(ctx, v.ID, "kek@1", []byte("REWRAPPED"), "kek@2")
-		if err != nil || !ok {
-			return fmt.Errorf("Rewrap(%s) = %v, %v", v.ID, ok, err)
+		n, err := s.Rewrap(ctx, []catalog.Rewrap{{ID: v.ID, OldKeyID: "kek@1", Wrapped: []byte("REWRAPPED"), KeyID: "kek@2"}})
+		if err != nil || n != 1 {
+			return fmt.Errorf("Rewrap(%s) = %v, %v", v.ID, n, err)
 		}
 		moved++
 		return nil
@@ -44,15 +44,17 @@ func testKeys(t *testing.T, db DB) {
 	if err != nil || moved != int(use["kek@1"]) {
 		t.Fatalf("VersionsWithKey+Rewrap moved %d of %d: %v", moved, use["kek@1"], err)
 	}
-	if ok, err := s.Rewrap(ctx, vs[1].ID, "kek@1", []byte("AGAIN"), "kek@3"); ok || err != nil {
-		t.Fatalf("a second Rewrap from the old key = %v, %v; want false, nil", ok, err)
+	again := []catalog.Rewrap{{ID: vs[1].ID, OldKeyID: "kek@1", Wrapped: []byte("AGAIN"), KeyID: "kek@3"},
+		{ID: vs[0].ID, OldKeyID: "kek_x@1", Wrapped: []byte("X2"), KeyID: "kek_x@2"}}
+	if n, err := s.Rewrap(ctx, again); n != 1 || err != nil {
+		t.Fatalf("Rewrap of one stale and one current item = %v, %v; want 1, nil", n, err)
 	}
 	got, err := s.VersionByID(ctx, vs[1].ID)
 	if err != nil || got.KeyID != "kek@2" || string(got.WrappedDEK) != "REWRAPPED" {
 		t.Fatalf("after Rewrap: key %s wrapped %q, %v", got.KeyID, got.WrappedDEK, err)
 	}
 	use, _ = s.KeyUsage(ctx)
-	if use["kek@1"] != 0 || use["kek@2"] != int64(moved) {
+	if use["kek@1"] != 0 || use["kek@2"] != int64(moved) || use["kek_x@2"] != 1 {
 		t.Fatalf("KeyUsage after rewrap = %v", use)
 	}
 	mustVerify(t, s, int64(len(vs)))

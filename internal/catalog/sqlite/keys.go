@@ -43,20 +43,23 @@ func (s *Store) VersionsWithKey(ctx context.Context, keyID string, fn func(catal
 	}, fn)
 }
 
-// Rewrap replaces the wrapped data key of version id if oldKeyID still wraps it.
-func (s *Store) Rewrap(ctx context.Context, id, oldKeyID string, wrapped []byte, keyID string) (bool, error) {
-	var changed bool
+// Rewrap replaces the wrapped data keys of items still wrapped by their old keys.
+func (s *Store) Rewrap(ctx context.Context, items []catalog.Rewrap) (int, error) {
+	var changed int
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE versions SET wrapped_dek = ?, key_id = ?
-			WHERE id = ? AND key_id = ? AND shredded_at = 0`, wrapped, keyID, id, oldKeyID)
-		if err != nil {
-			return err
+		changed = 0 // a retry starts over
+		for _, it := range items {
+			res, err := tx.ExecContext(ctx, `UPDATE versions SET wrapped_dek = ?, key_id = ?
+				WHERE id = ? AND key_id = ? AND shredded_at = 0`, it.Wrapped, it.KeyID, it.ID, it.OldKeyID)
+			if err != nil {
+				return err
+			}
+			changed += int(rowsAffected(res))
 		}
-		changed = rowsAffected(res) == 1
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("catalog: sqlite: rewrap version id %q: %w", id, err)
+		return 0, fmt.Errorf("catalog: sqlite: rewrap %d data keys: %w", len(items), err)
 	}
 	return changed, nil
 }
