@@ -44,6 +44,7 @@ type Version struct {
 	Creator        string            // who put it
 	Shredded       time.Time         // when its data key was destroyed; zero if never
 	ShreddedBy     string            // who destroyed it
+	Findings       []byte            // scan results as JSON (masked examples only); nil if not scanned
 }
 
 // Rewrap moves one version's data key from OldKeyID to KeyID.

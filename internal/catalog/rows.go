@@ -21,7 +21,7 @@ import (
 // VersionArgs produces and ScanVersion reads.
 const VersionColumns = "dataset, number, id, blob_key, created, size, stored_size, " +
 	"sha256, stored_sha256, wrapped_dek, key_id, format, classification, " +
-	"owner, department, tags, creator, shredded_at, shredded_by"
+	"owner, department, tags, creator, shredded_at, shredded_by, findings"
 
 // AuditColumns are the columns of the audit table, in the order AuditArgs
 // produces and ScanAudit reads.
@@ -108,7 +108,7 @@ func VersionArgs(v *Version) ([]any, error) {
 	return []any{
 		v.Dataset, v.Number, v.ID, v.BlobKey, v.Created.UnixNano(), v.Size, v.StoredSize,
 		nonNil(v.SHA256), nonNil(v.StoredSHA256), nonNil(v.WrappedDEK), v.KeyID, v.Format,
-		v.Classification, v.Owner, v.Department, string(tags), v.Creator, unixOrZero(v.Shredded), v.ShreddedBy,
+		v.Classification, v.Owner, v.Department, string(tags), v.Creator, unixOrZero(v.Shredded), v.ShreddedBy, string(v.Findings),
 	}, nil
 }
 
@@ -119,16 +119,20 @@ func ScanVersion(row Scanner) (Version, error) {
 		created  int64
 		shredded int64
 		tags     string
+		findings string
 	)
 	err := row.Scan(&v.Dataset, &v.Number, &v.ID, &v.BlobKey, &created, &v.Size, &v.StoredSize,
 		&v.SHA256, &v.StoredSHA256, &v.WrappedDEK, &v.KeyID, &v.Format,
-		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy)
+		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy, &findings)
 	if err != nil {
 		return Version{}, err
 	}
 	v.Created = FromUnixNano(created)
 	if shredded != 0 {
 		v.Shredded = FromUnixNano(shredded)
+	}
+	if findings != "" {
+		v.Findings = []byte(findings)
 	}
 	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
 		// %v, not %w: the message names the dataset, never the row's bytes.

@@ -83,7 +83,16 @@ func NewVersion(dataset string, i int) *catalog.Version {
 		SHA256: sum(1), StoredSHA256: sum(2), WrappedDEK: DEK, KeyID: "kek@1",
 		Format: "csv", Classification: "internal", Owner: "alice", Department: "ml",
 		Tags: map[string]string{"n": fmt.Sprint(i)}, Creator: "os:alice",
+		Findings: findings(i),
 	}
+}
+
+// findings gives every other version scan results, to round-trip both.
+func findings(i int) []byte {
+	if i%2 == 0 {
+		return nil
+	}
+	return []byte(fmt.Sprintf(`{"columns":[{"name":"email","types":["EMAIL"],"n":%d}]}`, i))
 }
 
 // PutRecord returns the audit record that announces v.
@@ -154,6 +163,7 @@ func diffVersion(got, want catalog.Version) string {
 	got.Created, want.Created = time.Time{}, time.Time{}
 	for _, p := range []struct{ g, w *[]byte }{
 		{&got.SHA256, &want.SHA256}, {&got.StoredSHA256, &want.StoredSHA256}, {&got.WrappedDEK, &want.WrappedDEK},
+		{&got.Findings, &want.Findings},
 	} {
 		if !bytes.Equal(*p.g, *p.w) {
 			return "byte fields differ"
