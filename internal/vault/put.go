@@ -14,13 +14,14 @@ import (
 	"github.com/coffer-vault/coffer/internal/catalog"
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/kms"
+	"github.com/coffer-vault/coffer/internal/pii"
 	"github.com/coffer-vault/coffer/internal/seal"
 )
 
 // PutOptions describes a new version.
 type PutOptions struct {
 	Format         string            // empty: sniffed from the first bytes
-	Classification string            // empty: DefaultLevel
+	Classification string            // declared level; empty: the latest version's, else the rules' default
 	Owner          string            // empty: the actor
 	Department     string            // owning department
 	Tags           map[string]string // user tags
@@ -29,8 +30,12 @@ type PutOptions struct {
 }
 
 // Put reads r once and stores it as the next version of dataset name.
+// CSV, TSV and JSON Lines are scanned for personal data in the same pass
+// that encrypts them; Parquet, which needs random access, is scanned from
+// the sealed blob just written. The scan may raise the declared level.
 func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions) (catalog.Version, error) {
-	if err := v.checkPut(ctx, name, &o); err != nil {
+	prev, err := v.checkPut(ctx, name, &o)
+	if err != nil {
 		return catalog.Version{}, err
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -42,16 +47,18 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 		o.Format = sniff(head)
 	}
 	ver := catalog.Version{
-		Dataset: name, ID: newVersionID(), Format: o.Format, Classification: o.Classification,
+		Dataset: name, ID: newVersionID(), Format: o.Format,
 		Owner: o.Owner, Department: o.Department, Tags: o.Tags, Creator: v.actor,
 	}
 	ver.BlobKey = blobKey(ver.ID)
 	dek := kms.NewDEK()
 	defer dek.Zero()
-	if err := v.store(ctx, &ver, dek, br, o.Source); err != nil {
-		return catalog.Version{}, err
+	res, err := v.storeAndScan(ctx, &ver, dek, br, o)
+	if err == nil {
+		ver.Classification, ver.Findings = res.Classification.Level, findingsJSON(res)
+		err = v.commit(ctx, &ver, dek, chooseKEK(o.Key, ver.Classification, prev.KeyID))
 	}
-	if err := v.commit(ctx, &ver, dek, o.Key); err != nil {
+	if err != nil {
 		// The version never became visible; remove its blob. If that fails
 		// too, verify reports the orphan and gc removes it.
 		_ = v.blobs.Delete(context.WithoutCancel(ctx), ver.BlobKey)
@@ -60,33 +67,52 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	return ver, nil
 }
 
-// checkPut validates o and fills in defaults: a new version inherits the
-// classification, owner and department of the latest one, so that leaving
-// out a flag never silently lowers a dataset's level.
-func (v *Vault) checkPut(ctx context.Context, name string, o *PutOptions) error {
-	if err := CheckName(name); err != nil {
-		return err
+// storeAndScan seals r into the version's blob while scanning it, and
+// classifies the result.
+func (v *Vault) storeAndScan(ctx context.Context, ver *catalog.Version, dek *kms.DEK, r io.Reader, o PutOptions) (ScanResult, error) {
+	insp := newInspector(ver.Format)
+	if insp != nil {
+		r = io.TeeReader(r, insp)
 	}
-	prev, err := v.cat.Version(ctx, name, 0)
-	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
-		return fault.Wrap(fault.Other, err, "cannot read the catalog")
+	err := v.store(ctx, ver, dek, r, o.Source)
+	var got inspected
+	if insp != nil {
+		got = insp.finish(err)
 	}
-	o.Classification = firstOf(o.Classification, prev.Classification, DefaultLevel)
-	o.Owner = firstOf(o.Owner, prev.Owner, v.actor)
-	o.Department = firstOf(o.Department, prev.Department)
-	o.Key = chooseKEK(o.Key, o.Classification, prev.KeyID)
-	if err := checkLevel(o.Classification); err != nil {
-		return err
-	}
-	if o.Format != "" {
-		if err := checkFormat(o.Format); err != nil {
-			return err
+	switch {
+	case err != nil:
+		return ScanResult{}, err
+	case got.err != nil:
+		return ScanResult{}, parseErr(got.err, o.Source, ver.Format)
+	case ver.Format == "parquet":
+		if got.cs, got.rows, err = v.scanStored(ctx, *ver, dek); err != nil {
+			return ScanResult{}, parseErr(err, o.Source, ver.Format)
 		}
 	}
-	if o.Source == "" {
-		o.Source = "input"
+	return v.classify(ver.Format, o.Classification, got.cs, got.rows, false)
+}
+
+// scanStored scans a version from its sealed blob, decrypting only the
+// chunks the reader touches.
+func (v *Vault) scanStored(ctx context.Context, ver catalog.Version, dek *kms.DEK) (*pii.ColumnScanner, int64, error) {
+	return v.scanStoredSample(ctx, ver, dek, 0)
+}
+
+func (v *Vault) scanStoredSample(ctx context.Context, ver catalog.Version, dek *kms.DEK, limit int64) (*pii.ColumnScanner, int64, error) {
+	obj, err := v.blobs.Open(ctx, ver.BlobKey)
+	if err != nil {
+		return nil, 0, err
 	}
-	return nil
+	defer obj.Close()
+	ra, err := seal.NewReaderAt(obj, obj.Size(), dek.Bytes(), sealContext(&ver))
+	if err != nil {
+		return nil, 0, integrityOrOther(ver, err)
+	}
+	tr, err := openTabular(ra, ra.Size(), ver.Format)
+	if err != nil {
+		return nil, 0, err
+	}
+	return scanRows(tr, limit)
 }
 
 // store streams r through SHA-256 and seal into a new blob, filling in the
@@ -229,4 +255,33 @@ func firstOf(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// checkPut validates o and fills in defaults: a new version inherits the
+// declared classification, owner and department of the latest one, so that
+// leaving out a flag never silently lowers a dataset's level. It returns
+// the latest version (zero if none).
+func (v *Vault) checkPut(ctx context.Context, name string, o *PutOptions) (catalog.Version, error) {
+	if err := CheckName(name); err != nil {
+		return catalog.Version{}, err
+	}
+	if o.Classification != "" {
+		if err := checkLevel(o.Classification); err != nil {
+			return catalog.Version{}, err
+		}
+	}
+	if o.Format != "" {
+		if err := checkFormat(o.Format); err != nil {
+			return catalog.Version{}, err
+		}
+	}
+	prev, err := v.cat.Version(ctx, name, 0)
+	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
+		return prev, fault.Wrap(fault.Other, err, "cannot read the catalog")
+	}
+	o.Classification = firstOf(o.Classification, prev.Classification) // "" for the rules' default
+	o.Owner = firstOf(o.Owner, prev.Owner, v.actor)
+	o.Department = firstOf(o.Department, prev.Department)
+	o.Source = firstOf(o.Source, "input")
+	return prev, nil
 }

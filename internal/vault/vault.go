@@ -17,6 +17,7 @@ import (
 	"github.com/coffer-vault/coffer/internal/catalog"
 	"github.com/coffer-vault/coffer/internal/catalog/postgres"
 	"github.com/coffer-vault/coffer/internal/catalog/sqlite"
+	"github.com/coffer-vault/coffer/internal/classify"
 	"github.com/coffer-vault/coffer/internal/config"
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/kms"
@@ -108,6 +109,9 @@ func build(ctx context.Context, dir string, c config.Config, sec Secrets) error 
 	}
 	if err := writeStarter(dir); err != nil {
 		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, RulesFile), classify.DefaultRules, 0o600); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot write %s", RulesFile)
 	}
 	if err := config.Write(dir, c); err != nil {
 		return fault.Wrap(fault.Other, err, "cannot write configuration")

@@ -1,0 +1,103 @@
+package pii
+
+// emailStrength validates b as one whole e-mail address: a dot-atom local
+// part of at most 64 bytes, one '@', and a domain of at least two labels
+// whose last is alphabetic (or an IDNA xn-- label) and not a file
+// extension (so "icon@2x.png" is not an address). Quoted local parts and
+// address literals ("a@[10.0.0.1]") are not recognized.
+func emailStrength(b []byte) float32 {
+	at := -1
+	for i, c := range b {
+		if c == '@' {
+			if at >= 0 {
+				return 0
+			}
+			at = i
+		}
+	}
+	if at < 1 || at > 64 || len(b)-at-1 < 4 || len(b) > 254 {
+		return 0
+	}
+	if !emailLocal(b[:at]) || !emailDomain(b[at+1:]) {
+		return 0
+	}
+	return 0.95
+}
+
+// localChars are the bytes of a dot-atom local part: letters, digits,
+// "!#$%&'*+/=?^_`{|}~-" and '.', and UTF-8 (RFC 6531).
+var localChars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isAlnum(byte(c)) || c >= 0x80 || indexByte("!#$%&'*+/=?^_`{|}~-.", byte(c)) >= 0
+	}
+	return t
+}()
+
+func emailLocal(l []byte) bool {
+	if l[0] == '.' || l[len(l)-1] == '.' {
+		return false
+	}
+	for i, c := range l {
+		if !localChars[c] || (c == '.' && l[i-1] == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// emailDomain checks a host name as used in e-mail addresses and URLs.
+func emailDomain(d []byte) bool {
+	if len(d) > 253 {
+		return false
+	}
+	labels, start := 0, 0
+	for i := 0; i <= len(d); i++ {
+		if i < len(d) && d[i] != '.' {
+			c := d[i]
+			if !isAlnum(c) && c != '-' && c < 0x80 {
+				return false
+			}
+			continue
+		}
+		if !hostLabel(d[start:i]) {
+			return false
+		}
+		labels++
+		if i == len(d) {
+			return labels >= 2 && tld(d[start:])
+		}
+		start = i + 1
+	}
+	return false
+}
+
+func hostLabel(l []byte) bool {
+	return len(l) >= 1 && len(l) <= 63 && l[0] != '-' && l[len(l)-1] != '-'
+}
+
+func tld(l []byte) bool {
+	if hasPrefixFold(l, "xn--") && len(l) > 4 {
+		return true
+	}
+	if len(l) < 2 || len(l) > 24 || !allOf(l, cAlpha) {
+		return false
+	}
+	var buf [24]byte
+	return !fileExtensions[string(lowerWord(buf[:], l))]
+}
+
+// fileExtensions are common file name extensions that are not top-level
+// domains; "logo@2x.png" or "report.final.docx" are not addresses.
+var fileExtensions = map[string]bool{
+	"png": true, "jpg": true, "jpeg": true, "gif": true, "svg": true, "webp": true, "bmp": true,
+	"ico": true, "tif": true, "tiff": true, "css": true, "js": true, "ts": true, "json": true,
+	"xml": true, "yml": true, "yaml": true, "toml": true, "ini": true, "cfg": true, "txt": true,
+	"csv": true, "tsv": true, "log": true, "md": true, "pdf": true, "doc": true, "docx": true,
+	"xls": true, "xlsx": true, "ppt": true, "pptx": true, "zip": true, "gz": true, "tgz": true,
+	"bz2": true, "xz": true, "tar": true, "rar": true, "exe": true, "dll": true, "so": true,
+	"bin": true, "py": true, "go": true, "rs": true, "java": true, "rb": true, "php": true,
+	"sh": true, "bat": true, "html": true, "htm": true, "jsx": true, "tsx": true, "mp3": true,
+	"mp4": true, "mov": true, "avi": true, "wav": true, "flac": true, "ogg": true,
+	"parquet": true, "avro": true, "pkl": true, "pt": true, "onnx": true, "h5": true, "npy": true,
+	"npz": true, "ckpt": true, "lock": true, "bak": true, "tmp": true,
+}

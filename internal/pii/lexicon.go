@@ -1,0 +1,145 @@
+package pii
+
+// The lexicon: every word list the recognizers consult (names, titles,
+// months, street types, particles, words that end or prevent a name), in
+// one map from the lower-cased word to its roles, so that a token costs
+// one lookup whatever asks about it.
+
+const (
+	lexFirst          uint16 = 1 << iota // a given name
+	lexLast                              // a family name
+	lexCommon                            // a name that is also an ordinary word
+	lexTitle                             // Mr, Frau, Mme, ...
+	lexEntity                            // makes the words before it an organisation, place or event
+	lexNotName                           // function words, greetings, weekdays
+	lexStreetBefore                      // rue, calle, via: the street type comes first
+	lexStreetAfter                       // street, road, lane: the street type comes last
+	lexStreetParticle                    // de, la, of: inside street names
+	lexNameParticle                      // van, von, de: inside names
+	lexMonthShift     = 12               // bits 12-15: month number, 0 if not a month
+)
+
+var lexicon = buildLexicon()
+
+// lexTable is lexicon as an open-addressing hash table keyed by the
+// lower-cased word, hashed while it is lower-cased: one pass over the
+// word, no map machinery, no allocation.
+type lexTable struct {
+	keys  []string
+	roles []uint16
+	mask  uint32
+}
+
+var lexHash = newLexTable(lexicon)
+
+func newLexTable(m map[string]uint16) *lexTable {
+	size := 1
+	for size < 4*len(m) {
+		size <<= 1
+	}
+	t := &lexTable{keys: make([]string, size), roles: make([]uint16, size), mask: uint32(size - 1)}
+	for k, v := range m {
+		i := fnv(k) & t.mask
+		for t.keys[i] != "" {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.roles[i] = k, v
+	}
+	return t
+}
+
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnv(s string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// get looks up w, lower-casing it as lowerWord does.
+func (t *lexTable) get(w []byte) uint16 {
+	var buf [24]byte
+	if len(w) > len(buf) {
+		return 0
+	}
+	h := uint32(fnvOffset)
+	for i, c := range w {
+		switch {
+		case isUpper(c):
+			c += 'a' - 'A'
+		case c >= 0x80 && c <= 0x9e && c != 0x97 && i > 0 && w[i-1] == 0xc3:
+			c += 0x20
+		}
+		buf[i] = c
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	k := buf[:len(w)]
+	for i := h & t.mask; t.keys[i] != ""; i = (i + 1) & t.mask {
+		if t.keys[i] == string(k) {
+			return t.roles[i]
+		}
+	}
+	return 0
+}
+
+func buildLexicon() map[string]uint16 {
+	lx := map[string]uint16{}
+	for w, bits := range loadNames() {
+		var role uint16
+		if bits&nFirst != 0 {
+			role |= lexFirst
+		}
+		if bits&nLast != 0 {
+			role |= lexLast
+		}
+		if bits&nCommon != 0 {
+			role |= lexCommon
+		}
+		lx[w] |= role
+	}
+	for role, words := range map[uint16][]string{
+		lexTitle: titles, lexEntity: entities, lexNotName: notNames,
+		lexStreetBefore: streetBefore, lexStreetAfter: streetAfter,
+		lexStreetParticle: streetParticles, lexNameParticle: nameParticles,
+	} {
+		for _, w := range words {
+			lx[w] |= role
+		}
+	}
+	for w, m := range monthNames {
+		lx[w] |= uint16(m) << lexMonthShift
+	}
+	return lx
+}
+
+// lookupWord returns the lexicon roles of w (any case, a trailing '.'
+// ignored).
+func lookupWord(w []byte) uint16 {
+	if len(w) > 1 && w[len(w)-1] == '.' {
+		w = w[:len(w)-1]
+	}
+	return lexHash.get(w)
+}
+
+// lex returns the lexicon roles of token k's core, looked up once.
+func (sc *scanner) lex(k int) uint16 {
+	t := &sc.toks[k]
+	if !t.looked {
+		t.looked = true
+		// Lexicon words are letters, with '.', '/', '-' or an apostrophe
+		// at most ("c/", "d'"): anything with digits is none of them.
+		if t.mask&cDigit == 0 && t.ce-t.cs <= 24 {
+			t.lex = lookupWord(sc.text[t.cs:t.ce])
+		}
+	}
+	return t.lex
+}
+
+func (sc *scanner) is(k int, role uint16) bool { return sc.lex(k)&role != 0 }
+
+func monthOfLex(l uint16) int { return int(l >> lexMonthShift) }
