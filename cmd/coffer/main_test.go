@@ -11,6 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/coffer-vault/coffer/internal/cli"
+	"github.com/coffer-vault/coffer/internal/tabular"
 )
 
 // TestMain lets the test binary act as coffer: in testscript scripts (as the
@@ -32,6 +33,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"flipbyte": flipByte,
 			"mkdata":   mkData,
+			"mkpii":    mkPII,
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("COFFER_HOME", filepath.Join(e.WorkDir, "vault"))
@@ -85,4 +87,31 @@ func mkData(ts *testscript.TestScript, neg bool, args []string) {
 	for i := 0; i < rows; i++ {
 		fmt.Fprintf(f, "%d,Person %d,person%d@example.com,City %d\n", i, i, i, i%17)
 	}
+}
+
+// mkpii FILE ROWS FORMAT writes a table with US SSNs, card numbers and
+// e-mail addresses in format csv, jsonl or parquet.
+func mkPII(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: mkpii FILE ROWS FORMAT")
+	}
+	rows, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	f, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	cols := []tabular.Column{{Name: "id"}, {Name: "ssn"}, {Name: "card"}, {Name: "email"}}
+	for i := range cols {
+		cols[i].Path, cols[i].Type = []string{cols[i].Name}, tabular.String
+	}
+	w, err := tabular.NewWriter(f, args[2], cols, nil)
+	ts.Check(err)
+	cards := []string{"4111111111111111", "5500005555555559", "340000000000009", "6011000990139424"}
+	for i := 0; i < rows; i++ {
+		ssn := fmt.Sprintf("%03d-%02d-%04d", 100+i%500, 10+i%80, 1000+i)
+		row := tabular.Row{tabular.StringValue([]byte(strconv.Itoa(i))), tabular.StringValue([]byte(ssn)),
+			tabular.StringValue([]byte(cards[i%len(cards)])), tabular.StringValue([]byte(fmt.Sprintf("user%d@example.org", i)))}
+		ts.Check(w.Write(row))
+	}
+	ts.Check(w.Close())
 }
