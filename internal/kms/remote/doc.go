@@ -42,12 +42,14 @@
 // that coffer made it.
 //
 // A KMS that cannot be reached or refuses a call (credentials, permission,
-// a disabled key, a timeout) fails with ErrProvider, not kms.ErrUnwrap.
-// Errors and the string KMS returns show the URL's scheme and host only:
-// base64key's key, query values and the URL as a driver quotes it are
-// scrubbed from every message that reaches the caller. Open fails closed,
-// matching ErrSealed, when audit.key was wrapped by another key or was
-// changed.
+// a disabled key, throttling, a timeout) fails with ErrProvider, not
+// kms.ErrUnwrap: only a rejection of the ciphertext itself is ErrUnwrap.
+// Errors, String and KMS show a URL's scheme and host only: base64key's
+// key, query values and the URL as a driver quotes it are scrubbed from
+// every message that reaches the caller. Open fails closed, matching
+// ErrSealed, when audit.key was wrapped by another key or was changed. A
+// driver that panics on a malformed server reply fails the call instead
+// of the process.
 //
 // The DEK cache keeps unwrapped DEKs in process memory for at most its ttl
 // and use count (5 minutes and 10,000 uses by default); a key disabled in

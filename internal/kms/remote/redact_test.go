@@ -111,3 +111,10 @@ func TestRandomKeyURLsAccepted(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemeNotQuoted(t *testing.T) {
+	_, err := parseURL("hunter2secret:" + testKey)
+	if err == nil || strings.Contains(err.Error(), "hunter2secret") || !strings.Contains(err.Error(), "awskms://") {
+		t.Fatalf("parseURL(unknown scheme) err = %v", err)
+	}
+}

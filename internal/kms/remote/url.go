@@ -35,8 +35,10 @@ func parseURL(raw string) (*kmsURL, error) {
 		return nil, errors.New("kms: the external KMS URL cannot be parsed as a URL")
 	}
 	if !slices.Contains(schemes, u.Scheme) {
-		return nil, fmt.Errorf("kms: external KMS scheme %q is not supported (use one of %s)",
-			u.Scheme, strings.Join(schemes, ", "))
+		// Not quoted: a URL mistyped without "://" may have a secret
+		// where the scheme is looked for.
+		return nil, fmt.Errorf("kms: the external KMS URL must start with one of %s://",
+			strings.Join(schemes, "://, "))
 	}
 	k := &kmsURL{raw: raw, scheme: u.Scheme, redacted: redact(u)}
 	switch {
