@@ -41,6 +41,7 @@ read every dataset.`,
 			return nil
 		}),
 	}
+	c.Flags().StringVar(&o.KMS, "kms", "", "keep the keys in an external KMS: its URL (awskms://, gcpkms://, azurekeyvault://, hashivault://), or env to read COFFER_KMS_URL")
 	c.Flags().StringVar(&o.Root.Kind, "root", "file", "what seals the keyring: file (keys/root.key), passphrase or pkcs11")
 	c.Flags().StringVar(&o.Root.Module, "pkcs11-module", "", "pkcs11 root: the token's PKCS#11 library")
 	c.Flags().StringVar(&o.Root.Token, "pkcs11-token", "", "pkcs11 root: token label")

@@ -76,7 +76,9 @@ const header = `# coffer vault configuration (see docs/configuration.md).
 # catalog:    sqlite:PATH (embedded default) or postgres://USER@HOST:PORT/DB
 #             (password from PGPASSWORD or ~/.pgpass, never in this file)
 # blobs:      file:DIR (ciphertext only)
-# keyring:    local:DIR (root.key and keyring; keep root.key apart from backups)
+# keyring:    local:DIR (root.key and keyring; keep root.key apart from backups),
+#             or kms:URL for an external KMS (awskms://, gcpkms://, azurekeyvault://,
+#             hashivault://), or kms:env to read the URL from COFFER_KMS_URL
 # chunk_size: plaintext bytes per sealed chunk, 1 KiB to 16 MiB
 # root:       what seals the keyring: kind file (keyring/root.key), passphrase
 #             (COFFER_PASSPHRASE or a prompt) or pkcs11 (module, token, key;
@@ -179,6 +181,12 @@ func Backend(raw string) (scheme, location string, err error) {
 	switch scheme {
 	case "sqlite", "file", "local":
 		return scheme, strings.TrimPrefix(rest, "//"), nil
+	case "kms":
+		// kms:env reads the KMS URL from COFFER_KMS_URL; kms:URL names it.
+		if rest != "env" && strings.HasPrefix(rest, "base64key:") {
+			return "", "", fmt.Errorf("a base64key:// URL holds the key itself; put it in COFFER_KMS_URL and write keyring: kms:env")
+		}
+		return "kms", rest, nil
 	case "postgres", "postgresql":
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -189,7 +197,7 @@ func Backend(raw string) (scheme, location string, err error) {
 		}
 		return "postgres", raw, nil
 	}
-	return "", "", fmt.Errorf("unknown backend scheme %q (want sqlite:, postgres://, file: or local:)", scheme)
+	return "", "", fmt.Errorf("unknown backend scheme %q (want sqlite:, postgres://, file:, local: or kms:)", scheme)
 }
 
 // Resolve makes a backend path absolute relative to home.

@@ -34,7 +34,11 @@ type Key struct {
 
 // Keys lists the keyring's KEKs with the number of data keys each version wraps.
 func (v *Vault) Keys(ctx context.Context) ([]Key, error) {
-	keks, err := v.keys.ListKEKs(ctx)
+	m, err := v.manager()
+	if err != nil {
+		return nil, err
+	}
+	keks, err := m.ListKEKs(ctx)
 	if err != nil {
 		return nil, keyErr(err, "cannot list keys")
 	}
@@ -55,7 +59,11 @@ func (v *Vault) Keys(ctx context.Context) ([]Key, error) {
 
 // CreateKey creates KEK name at version 1.
 func (v *Vault) CreateKey(ctx context.Context, name string) (kms.KEKInfo, error) {
-	info, err := v.keys.CreateKEK(ctx, name)
+	m, err := v.manager()
+	if err != nil {
+		return kms.KEKInfo{}, err
+	}
+	info, err := m.CreateKEK(ctx, name)
 	if err != nil {
 		return info, keyErr(err, "cannot create key %q", name)
 	}
@@ -65,7 +73,11 @@ func (v *Vault) CreateKey(ctx context.Context, name string) (kms.KEKInfo, error)
 // RotateKey adds a new primary version to KEK name; older versions keep
 // unwrapping the data keys they wrap until rewrapped.
 func (v *Vault) RotateKey(ctx context.Context, name string) (kms.VersionInfo, error) {
-	info, err := v.keys.Rotate(ctx, name)
+	m, err := v.manager()
+	if err != nil {
+		return kms.VersionInfo{}, err
+	}
+	info, err := m.Rotate(ctx, name)
 	if err != nil {
 		return info, keyErr(err, "cannot rotate key %q", name)
 	}
@@ -74,9 +86,13 @@ func (v *Vault) RotateKey(ctx context.Context, name string) (kms.VersionInfo, er
 
 // SetKeyEnabled enables or disables KEK version name@version.
 func (v *Vault) SetKeyEnabled(ctx context.Context, name string, version uint32, enabled bool) (kms.VersionInfo, error) {
-	op, action, f := "disable", "key.disable", v.keys.Disable
+	m, err := v.manager()
+	if err != nil {
+		return kms.VersionInfo{}, err
+	}
+	op, action, f := "disable", "key.disable", m.Disable
 	if enabled {
-		op, action, f = "enable", "key.enable", v.keys.Enable
+		op, action, f = "enable", "key.enable", m.Enable
 	}
 	info, err := f(ctx, name, version)
 	if err != nil {
@@ -89,6 +105,10 @@ func (v *Vault) SetKeyEnabled(ctx context.Context, name string, version uint32, 
 // days. It refuses while data keys still depend on the version, unless
 // force; the versions that would become unrecoverable are then returned.
 func (v *Vault) ScheduleKeyDeletion(ctx context.Context, name string, version uint32, days int, force bool) (kms.VersionInfo, []catalog.Version, error) {
+	m, err := v.manager()
+	if err != nil {
+		return kms.VersionInfo{}, nil, err
+	}
 	id := kms.KeyID(name, version)
 	deps, err := v.dependents(ctx, id)
 	if err != nil {
@@ -98,7 +118,7 @@ func (v *Vault) ScheduleKeyDeletion(ctx context.Context, name string, version ui
 		return kms.VersionInfo{}, deps, fault.E(fault.Invalid, "%d dataset versions still depend on key %s", len(deps), id).
 			WithHint("run: coffer key rewrap %s (or pass --force to make them unrecoverable)", name)
 	}
-	info, err := v.keys.ScheduleDeletion(ctx, name, version, days, v.now())
+	info, err := m.ScheduleDeletion(ctx, name, version, days, v.now())
 	if err != nil {
 		return info, deps, keyErr(err, "cannot schedule the deletion of key %s", id)
 	}
@@ -108,7 +128,11 @@ func (v *Vault) ScheduleKeyDeletion(ctx context.Context, name string, version ui
 
 // CancelKeyDeletion cancels a scheduled deletion; the version stays disabled.
 func (v *Vault) CancelKeyDeletion(ctx context.Context, name string, version uint32) (kms.VersionInfo, error) {
-	info, err := v.keys.CancelDeletion(ctx, name, version)
+	m, err := v.manager()
+	if err != nil {
+		return kms.VersionInfo{}, err
+	}
+	info, err := m.CancelDeletion(ctx, name, version)
 	if err != nil {
 		return info, keyErr(err, "cannot cancel the deletion of key %s", kms.KeyID(name, version))
 	}
@@ -125,7 +149,11 @@ type Blocked struct {
 // passed. A version that data keys still depend on is left alone and
 // reported, unless force: then its dependents are reported as lost.
 func (v *Vault) SweepKeys(ctx context.Context, force bool) (destroyed []kms.VersionInfo, blocked []Blocked, err error) {
-	due, err := v.keys.Due(ctx, v.now())
+	m, err := v.manager()
+	if err != nil {
+		return nil, nil, err
+	}
+	due, err := m.Due(ctx, v.now())
 	if err != nil {
 		return nil, nil, keyErr(err, "cannot list keys due for destruction")
 	}
@@ -140,7 +168,7 @@ func (v *Vault) SweepKeys(ctx context.Context, force bool) (destroyed []kms.Vers
 				continue
 			}
 		}
-		info, err := v.keys.Destroy(ctx, d.KEK, d.Version, v.now())
+		info, err := m.Destroy(ctx, d.KEK, d.Version, v.now())
 		if err != nil {
 			return destroyed, blocked, keyErr(err, "cannot destroy key %s", d.KeyID())
 		}
@@ -181,6 +209,10 @@ type RewrapResult struct {
 // resumable: run it again after an interruption. progress, if not nil, is
 // called after each batch with the number of data keys done.
 func (v *Vault) RewrapKey(ctx context.Context, name string, progress func(done int64)) (RewrapResult, error) {
+	m, err := v.manager()
+	if err != nil {
+		return RewrapResult{Key: name}, err
+	}
 	res := RewrapResult{Key: name}
 	use, err := v.cat.KeyUsage(ctx)
 	if err != nil {
@@ -206,7 +238,7 @@ func (v *Vault) RewrapKey(ctx context.Context, name string, progress func(done i
 		return ctx.Err()
 	}
 	err = v.cat.VersionsWithKey(ctx, name, func(ver catalog.Version) error {
-		item, changed, err := v.rewrapOne(ctx, ver)
+		item, changed, err := v.rewrapOne(ctx, m, ver)
 		if err != nil {
 			return err
 		}
@@ -237,8 +269,8 @@ func (v *Vault) RewrapKey(ctx context.Context, name string, progress func(done i
 // spread a commit's fsync over many rows, few enough to keep locks short.
 var rewrapBatchSize = 256
 
-func (v *Vault) rewrapOne(ctx context.Context, ver catalog.Version) (catalog.Rewrap, bool, error) {
-	wrapped, keyID, changed, err := v.keys.Rewrap(ctx, ver.WrappedDEK, wrapContext(&ver))
+func (v *Vault) rewrapOne(ctx context.Context, m kms.Manager, ver catalog.Version) (catalog.Rewrap, bool, error) {
+	wrapped, keyID, changed, err := m.Rewrap(ctx, ver.WrappedDEK, wrapContext(&ver))
 	if err != nil {
 		return catalog.Rewrap{}, false, keyErr(err, "cannot rewrap the data key of %s", refOf(ver))
 	}
@@ -273,6 +305,9 @@ func (v *Vault) Shred(ctx context.Context, ref Ref) (catalog.Version, error) {
 // configuration. The old root (key file or token key) is left in place for
 // the operator to retire.
 func (v *Vault) MigrateRoot(ctx context.Context, to config.Root, toSecrets Secrets) error {
+	if _, err := v.manager(); err != nil {
+		return err
+	}
 	if err := to.Check(); err != nil {
 		return fault.Wrap(fault.Invalid, err, "invalid new root")
 	}

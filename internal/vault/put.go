@@ -56,7 +56,7 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	res, err := v.storeAndScan(ctx, &ver, dek, br, o)
 	if err == nil {
 		ver.Classification, ver.Findings = res.Classification.Level, findingsJSON(res)
-		err = v.commit(ctx, &ver, dek, chooseKEK(o.Key, ver.Classification, prev.KeyID))
+		err = v.commit(ctx, &ver, dek, v.chooseKEK(o.Key, ver.Classification, prev.KeyID))
 	}
 	if err != nil {
 		// The version never became visible; remove its blob. If that fails
@@ -161,8 +161,8 @@ func (v *Vault) sealTo(pw *io.PipeWriter, ver *catalog.Version, dek *kms.DEK, r 
 // commit wraps the DEK under the version's full context and records the
 // version and its audit record in one catalog transaction.
 func (v *Vault) commit(ctx context.Context, ver *catalog.Version, dek *kms.DEK, kek string) error {
-	if kek == RestrictedKEK {
-		if _, created, err := v.keys.EnsureKEK(ctx, kek); err != nil {
+	if kek == RestrictedKEK && v.mgr != nil {
+		if _, created, err := v.mgr.EnsureKEK(ctx, kek); err != nil {
 			return keyErr(err, "cannot create key %q for restricted data", kek)
 		} else if created {
 			if err := v.keyAudit(ctx, "key.create", kms.KeyID(kek, 1), nil); err != nil {
@@ -234,10 +234,13 @@ func (d *digestReader) Read(p []byte) (int, error) {
 
 // chooseKEK picks the KEK of a new version: the one asked for; for
 // restricted data, the restricted KEK; else the KEK of the previous version;
-// else the default.
-func chooseKEK(asked, level, prevKeyID string) string {
+// else the default. An external KMS has one key.
+func (v *Vault) chooseKEK(asked, level, prevKeyID string) string {
 	if asked != "" {
 		return asked
+	}
+	if v.mgr == nil {
+		return kms.DefaultKEK
 	}
 	if level == "restricted" {
 		return RestrictedKEK

@@ -32,7 +32,8 @@ type Vault struct {
 	cat        catalog.Store
 	blobs      blob.Store
 	closeBlobs func() error
-	keys       kms.Manager
+	keys       kms.Keyring
+	mgr        kms.Manager // nil when the keys live in an external KMS
 	chain      *audit.Chain
 	chunkSize  int
 	actor      string
@@ -47,6 +48,7 @@ type InitOptions struct {
 	Catalog   string      // catalog URL; empty for the embedded SQLite default
 	ChunkSize int         // plaintext bytes per sealed chunk; 0 for the default
 	Root      config.Root // what seals the keyring; zero for a root key file
+	KMS       string      // external KMS URL, or "env" for COFFER_KMS_URL; empty for the local keyring
 	Secrets   Secrets     // where a passphrase or PIN comes from
 }
 
@@ -78,6 +80,9 @@ func Init(ctx context.Context, home string, o InitOptions) error {
 	if o.Root.Kind != "" {
 		c.Root = o.Root
 	}
+	if o.KMS != "" {
+		c.Keyring = "kms:" + o.KMS
+	}
 	if err := c.Check(); err != nil {
 		return fault.Wrap(fault.Invalid, err, "invalid vault settings")
 	}
@@ -104,8 +109,8 @@ func build(ctx context.Context, dir string, c config.Config, sec Secrets) error 
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return fault.Wrap(fault.Other, err, "cannot restrict vault directory")
 	}
-	if _, err := local.CreateRoot(ctx, config.Resolve(dir, location(c.Keyring)), RootSpec(c.Root, sec)); err != nil {
-		return fault.Wrap(fault.Other, err, "cannot create keyring")
+	if err := createKeyring(ctx, dir, c, sec); err != nil {
+		return err
 	}
 	if err := writeStarter(dir); err != nil {
 		return err
@@ -154,13 +159,9 @@ func OpenWith(ctx context.Context, home string, sec Secrets) (*Vault, error) {
 	if err != nil {
 		return nil, fault.Wrap(fault.Other, err, "cannot read vault configuration")
 	}
-	keys, err := local.OpenRoot(ctx, config.Resolve(home, location(c.Keyring)), RootSpec(c.Root, sec))
-	if errors.Is(err, local.ErrSealed) {
-		return nil, fault.Wrap(fault.Integrity, err, "the vault is locked").
-			WithHint("restore the vault's own keys/root.key and keys/keyring from a backup")
-	}
+	keys, err := openKeyring(ctx, home, c, sec)
 	if err != nil {
-		return nil, fault.Wrap(fault.Other, err, "cannot open keyring")
+		return nil, err
 	}
 	akey, err := keys.AuditKey(ctx)
 	if err != nil {
@@ -176,7 +177,8 @@ func OpenWith(ctx context.Context, home string, sec Secrets) (*Vault, error) {
 		blobs.Close()
 		return nil, err
 	}
-	return &Vault{Home: home, cfg: c, sec: sec, cat: cat, blobs: blobs, closeBlobs: blobs.Close, keys: keys, chain: chain,
+	mgr, _ := keys.(kms.Manager)
+	return &Vault{Home: home, cfg: c, sec: sec, cat: cat, blobs: blobs, closeBlobs: blobs.Close, mgr: mgr, keys: keys, chain: chain,
 		chunkSize: c.ChunkSize, actor: localActor(), now: time.Now}, nil
 }
 
