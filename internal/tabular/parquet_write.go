@@ -22,11 +22,11 @@ type parquetWriter struct {
 	w      *parquet.GenericWriter[any] // made at the first Write or Close, after any Grow
 	schema *parquet.Schema
 	cols   []Column
-	leaves []wleaf // in Parquet column order
+	leaves []wleaf       // in Parquet column order
 	batch  []parquet.Row // rows waiting for parquet-go, each slice reused
 	n      int           // rows in batch
 	buf    []byte        // encoded byte-array values of the batch
-	size   int64  // approximate bytes buffered in the current row group
+	size   int64         // approximate bytes buffered in the current row group
 	record int64
 	err    error
 }
