@@ -99,8 +99,8 @@ func TestCrashDuringPut(t *testing.T) {
 	if err != nil {
 		t.Fatalf("verify after crashes: %v", err)
 	}
-	t.Logf("%d of %d killed puts completed anyway; %d versions verified; %d leftovers reported",
-		len(vers)-1-(completed-1), attempts, len(rep.Checks), len(rep.Leftovers))
+	t.Logf("%d puts: %d finished before the kill, %d killed (%d of those committed before dying); %d versions verified; %d leftovers reported",
+		attempts, completed-1, attempts-(completed-1), len(vers)-completed, len(rep.Checks), len(rep.Leftovers))
 	if _, err := v.GC(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
