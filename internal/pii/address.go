@@ -154,7 +154,6 @@ var streetParticles = []string{
 	"der", "den", "van", "von", "di", "della",
 }
 
-
 func isDirection(w []byte) bool {
 	switch string(w) {
 	case "N", "S", "E", "W", "NE", "NW", "SE", "SW":

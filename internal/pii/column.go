@@ -73,7 +73,9 @@ func (s *ColumnScanner) column(index int) *column {
 	return s.cols[index]
 }
 
-// Observe scans one cell of column col. The scanner does not keep value.
+// Observe scans one cell of column col (numbered from 0; the scanner keeps
+// a little state for every index up to the highest it sees). It does not
+// keep value.
 func (s *ColumnScanner) Observe(col int, value []byte) {
 	c := s.column(col)
 	c.rows++

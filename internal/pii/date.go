@@ -136,4 +136,3 @@ var monthNames = map[string]int{
 	"agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
 	"januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
 }
-

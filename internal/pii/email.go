@@ -82,9 +82,16 @@ func tld(l []byte) bool {
 	if len(l) < 2 || len(l) > 24 || !allOf(l, cAlpha) {
 		return false
 	}
-	var buf [24]byte
-	return !fileExtensions[string(lowerWord(buf[:], l))]
+	return fileExtTable.get(l) == 0
 }
+
+var fileExtTable = func() *wordTable {
+	m := map[string]uint16{}
+	for ext := range fileExtensions {
+		m[ext] = 1
+	}
+	return newWordTable(m)
+}()
 
 // fileExtensions are common file name extensions that are not top-level
 // domains; "logo@2x.png" or "report.final.docx" are not addresses.

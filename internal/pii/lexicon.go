@@ -21,23 +21,24 @@ const (
 
 var lexicon = buildLexicon()
 
-// lexTable is lexicon as an open-addressing hash table keyed by the
-// lower-cased word, hashed while it is lower-cased: one pass over the
-// word, no map machinery, no allocation.
-type lexTable struct {
+// A wordTable maps lower-cased words to bits: an open-addressing hash
+// table whose lookups lower-case and hash a word in one pass, with no map
+// machinery and no allocation. The lexicon and the file extensions that
+// are not top-level domains use one.
+type wordTable struct {
 	keys  []string
 	roles []uint16
 	mask  uint32
 }
 
-var lexHash = newLexTable(lexicon)
+var lexiconTable = newWordTable(lexicon)
 
-func newLexTable(m map[string]uint16) *lexTable {
+func newWordTable(m map[string]uint16) *wordTable {
 	size := 1
 	for size < 4*len(m) {
 		size <<= 1
 	}
-	t := &lexTable{keys: make([]string, size), roles: make([]uint16, size), mask: uint32(size - 1)}
+	t := &wordTable{keys: make([]string, size), roles: make([]uint16, size), mask: uint32(size - 1)}
 	for k, v := range m {
 		i := fnv(k) & t.mask
 		for t.keys[i] != "" {
@@ -62,7 +63,7 @@ func fnv(s string) uint32 {
 }
 
 // get looks up w, lower-casing it as lowerWord does.
-func (t *lexTable) get(w []byte) uint16 {
+func (t *wordTable) get(w []byte) uint16 {
 	var buf [24]byte
 	if len(w) > len(buf) {
 		return 0
@@ -123,7 +124,7 @@ func lookupWord(w []byte) uint16 {
 	if len(w) > 1 && w[len(w)-1] == '.' {
 		w = w[:len(w)-1]
 	}
-	return lexHash.get(w)
+	return lexiconTable.get(w)
 }
 
 // lex returns the lexicon roles of token k's core, looked up once.

@@ -67,12 +67,12 @@ func (sc *scanner) numberAt(start, stop int32) bool {
 	}
 	if sh.dateShaped() {
 		if di, ok := numericDate(w); ok {
-		s := float32(0.9)
-		if di.compact {
-			s = 0.3
-		}
-		if !di.hasTime {
-			sc.cands = append(sc.cands, cand{k: kDate, birth: di.birthYear(sc.thisYear), start: start, end: stop, s: s})
+			s := float32(0.9)
+			if di.compact {
+				s = 0.3
+			}
+			if !di.hasTime {
+				sc.cands = append(sc.cands, cand{k: kDate, birth: di.birthYear(sc.thisYear), start: start, end: stop, s: s})
 			}
 			return true
 		}

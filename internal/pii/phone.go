@@ -117,29 +117,33 @@ func (p *phoneParser) strength(b []byte) float32 {
 	}
 	// The strength is the best over the regions. A region that cannot
 	// beat the best so far is skipped, and the region that rated the
-	// last number best is tried first: a column's numbers are usually of
-	// one country, so most are settled by one region.
+	// last number best moves to the front: a column's numbers are usually
+	// of one country, so most are settled by one region.
 	var best float32
 	for i, r := range p.regions {
+		if best >= maxNational {
+			break
+		}
 		if r.potential(sh) <= best {
 			continue
 		}
 		if s := r.nationalStrength(sh); s > best {
 			best = s
-			if i > 0 {
-				copy(p.regions[1:i+1], p.regions[:i])
-				p.regions[0] = r
-			}
+			p.regions[0], p.regions[i] = r, p.regions[0]
 		}
 	}
 	return best
 }
 
+// maxNational is the highest strength of a number written nationally.
+const maxNational = 0.75
+
 // potential is the highest strength region r could give a number of this
 // shape: what nationalStrength returns when the number is valid.
 func (r *phoneRegion) potential(sh phoneShape) float32 {
 	d := sh.digits
-	trunk := hasAnyPrefix(d, r.prefixes) > 0 || (len(d) > len(r.ccDigits) && string(d[:len(r.ccDigits)]) == string(r.ccDigits))
+	trunk := r.leadDigits&(1<<(d[0]-'0')) != 0 &&
+		(hasAnyPrefix(d, r.prefixes) > 0 || (len(d) > len(r.ccDigits) && string(d[:len(r.ccDigits)]) == string(r.ccDigits)))
 	switch {
 	case !sh.grouped:
 		if trunk && len(r.prefixes) > 0 && r.prefixes[0] == "0" {

@@ -22,6 +22,9 @@ type phoneRegion struct {
 	complex  bool       // national prefix rules this code does not model
 	idd      []string   // literal international (IDD) prefixes, "00", "011"
 	ccDigits []byte     // the country calling code in digits
+	// leadDigits has bit d set when a national prefix or the country
+	// code starts with digit d: a quick no for most numbers.
+	leadDigits uint16
 }
 
 // phoneCode is every region of one country calling code, main region
@@ -67,6 +70,10 @@ func newPhoneRegion(m *phonenumbers.PhoneMetadata) (*phoneRegion, error) {
 	r.complex = r.complex || tr != ""
 	r.idd, _ = literalAlternatives(m.GetInternationalPrefix())
 	r.ccDigits = strconv.AppendInt(nil, int64(r.cc), 10)
+	r.leadDigits = 1 << (r.ccDigits[0] - '0')
+	for _, p := range r.prefixes {
+		r.leadDigits |= 1 << (p[0] - '0')
+	}
 	return r, nil
 }
 

@@ -53,7 +53,7 @@ func (s *ColumnScanner) Results() []ColumnResult {
 			}
 			r.Types = append(r.Types, TypeResult{
 				Type: k.String(), Matches: n, Share: round3(float32(n) / float32(c.nonEmpty)),
-				Spans: max(c.spans[k], n), Confidence: conf, Examples: c.examples[k],
+				Spans: max(c.spans[k], n), Confidence: conf, Examples: slices.Clone(c.examples[k]),
 			})
 		}
 		slices.SortStableFunc(r.Types, func(a, b TypeResult) int {

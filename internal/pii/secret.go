@@ -10,8 +10,8 @@ import (
 // keys and JSON Web Tokens (whose header must decode to a JSON object).
 // Any other long token of mixed letters and digits with high entropy is
 // weak on its own and needs context ("secret", "token", "api_key" near
-// it or in the column name); hex strings (hashes) and UUIDs are weaker
-// alike, since hashes and ids are hex too.
+// it or in the column name), as do long hex strings, which are more often
+// hashes than keys. UUIDs are never secrets.
 func secretStrength(b []byte) float32 {
 	if len(b) < 16 || len(b) > 2048 {
 		return 0

@@ -70,7 +70,8 @@ func (sc *scanner) tokenize() {
 	t := sc.text
 	sc.toks = sc.toks[:0]
 	m, all := uint16(0), ^uint16(0)
-	if bytes.IndexByte(t, ' ') < 0 { // no space: one token unless \t, \n...
+	// Long values with a space (prose) skip the first pass.
+	if len(t) <= 64 || bytes.IndexByte(t, ' ') < 0 {
 		for _, c := range t {
 			x := classes[c]
 			m |= x

@@ -144,7 +144,9 @@ func decoys() []spec {
 		d("email", func(g gen) string {
 			return g.pick([]string{"none", "john at example dot com", "@jsmith", "ask reception", "foo@bar", "icon@2x.png", "see notes", "user@localhost"})
 		}),
-		d("phone", func(g gen) string { return g.pick([]string{"ext. 12", "555", "call reception", "0", "12", "x401", "tbd"}) }),
+		d("phone", func(g gen) string {
+			return g.pick([]string{"ext. 12", "555", "call reception", "0", "12", "x401", "tbd"})
+		}),
 		d("name", func(g gen) string { return g.pick(productDecoys) }),
 		d("city", func(g gen) string { return g.pick(cityDecoys) }),
 		d("color", func(g gen) string { return g.pick(colorDecoys) }),
@@ -167,12 +169,18 @@ func decoys() []spec {
 		d("title", func(g gen) string {
 			return g.pick([]string{"The Old Man and the Sea", "Pride and Prejudice", "War and Peace", "Great Expectations", "The Great Gatsby", "Brave New World", "The Name of the Rose", "One Hundred Years of Solitude", "Crime and Punishment", "The Magic Mountain"})
 		}),
-		d("hostname", func(g gen) string { return g.pick([]string{"srv-db-", "web-", "cache-", "k8s-node-"}) + g.digits(2) + ".internal" }),
-		d("path", func(g gen) string { return g.pick([]string{"/var/log/app.log", "/home/svc/data.csv", "C:\\Users\\Public\\report.xlsx", "/etc/nginx/nginx.conf"}) }),
+		d("hostname", func(g gen) string {
+			return g.pick([]string{"srv-db-", "web-", "cache-", "k8s-node-"}) + g.digits(2) + ".internal"
+		}),
+		d("path", func(g gen) string {
+			return g.pick([]string{"/var/log/app.log", "/home/svc/data.csv", "C:\\Users\\Public\\report.xlsx", "/etc/nginx/nginx.conf"})
+		}),
 		d("holiday", func(g gen) string {
 			return g.pick([]string{"Martin Luther King Day", "Saint Patrick's Day", "Boxing Day", "Tag der Deutschen Einheit", "Fête Nationale", "Koningsdag", "Día de Reyes"})
 		}),
-		d("file", func(g gen) string { return g.pick([]string{"report_final.pdf", "logo@2x.png", "data.csv", "model.onnx", "README.md"}) }),
+		d("file", func(g gen) string {
+			return g.pick([]string{"report_final.pdf", "logo@2x.png", "data.csv", "model.onnx", "README.md"})
+		}),
 	}
 }
 
