@@ -125,11 +125,12 @@ func (v *Vault) open(ctx context.Context, ver catalog.Version, stored io.Writer)
 		return nil, nil, unwrapErr(ver, err)
 	}
 	defer dek.Zero()
+	// seal.Reader reads whole chunks itself: no buffering in between.
 	var src io.Reader = io.NewSectionReader(obj, 0, obj.Size())
 	if stored != nil {
 		src = io.TeeReader(src, stored)
 	}
-	r, err := seal.NewReader(bufio.NewReaderSize(src, 256<<10), dek.Bytes(), sealContext(&ver))
+	r, err := seal.NewReader(src, dek.Bytes(), sealContext(&ver))
 	if err != nil {
 		obj.Close()
 		return nil, nil, integrityOrOther(ver, err)

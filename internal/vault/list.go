@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -41,7 +42,7 @@ func (v *Vault) AuditRecords(ctx context.Context, since time.Time, fn func(audit
 	})
 	if err != nil {
 		var fe *fault.Error
-		if ok := asFault(err, &fe); ok {
+		if errors.As(err, &fe) {
 			return err
 		}
 		return fault.Wrap(fault.Other, err, "cannot read the audit log")
@@ -64,7 +65,7 @@ func (v *Vault) VerifyAudit(ctx context.Context) (AuditSummary, error) {
 	seq, head := ver.Head()
 	sum := AuditSummary{Records: ver.Count(), HeadSeq: seq, HeadHash: hexOf(head)}
 	var br *audit.Break
-	if asBreak(err, &br) {
+	if errors.As(err, &br) {
 		return sum, fault.Wrap(fault.Integrity, br, "the audit log is broken").
 			WithHint("records from %d on cannot be trusted; compare with a backup of the catalog", br.Seq)
 	}

@@ -9,24 +9,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/coffer-vault/coffer/internal/classify"
 	"github.com/coffer-vault/coffer/internal/fault"
 )
-
-// Levels are the classification levels, least sensitive first.
-var Levels = []string{"public", "internal", "confidential", "restricted"}
-
-// DefaultLevel is the classification of a version put without one.
-const DefaultLevel = "internal"
-
-// LevelRank returns the position of level in Levels, or -1.
-func LevelRank(level string) int {
-	for i, l := range Levels {
-		if l == level {
-			return i
-		}
-	}
-	return -1
-}
 
 // Formats are the dataset formats put accepts.
 var Formats = []string{"csv", "tsv", "jsonl", "parquet", "blob"}
@@ -83,8 +68,8 @@ func checkFormat(f string) error {
 }
 
 func checkLevel(l string) error {
-	if LevelRank(l) < 0 {
-		return fault.E(fault.Invalid, "classification %q is unknown", l).WithHint("use one of %s", strings.Join(Levels, ", "))
+	if classify.Rank(l) < 0 {
+		return fault.E(fault.Invalid, "classification %q is unknown", l).WithHint("use one of %s", strings.Join(classify.Levels, ", "))
 	}
 	return nil
 }
