@@ -102,6 +102,9 @@ func (sc *scanner) addressFromNumber(i int) int {
 
 // addressFromWord reads a type-first or suffix-word address at token i.
 func (sc *scanner) addressFromWord(i int) int {
+	if i+1 >= len(sc.toks) {
+		return 0 // every shape below needs a house number after the word
+	}
 	w := sc.core(i)
 	j := i
 	switch {

@@ -17,8 +17,11 @@ func (sc *scanner) alnum(i int) int {
 	}
 	if t.all&cHex != 0 && len(w) >= 20 {
 		// Hex strings: hashes and ids, sometimes keys. No known token
-		// format is all hex, so only the generic rating applies.
-		sc.add(kSecret, t.cs, t.ce, genericSecret(w))
+		// format is all hex, so only the generic rating applies: what
+		// genericSecret gives a hex string that is not a UUID.
+		if len(w) <= 256 {
+			sc.add(kSecret, t.cs, t.ce, 0.25)
+		}
 		return 1
 	}
 	if isDigit(w[0]) && len(w) <= 32 {

@@ -42,6 +42,7 @@ type column struct {
 	sum      [numKinds]float64  // sum of each such value's best strength
 	spans    [numKinds]int      // matches (several per value in free text)
 	birth    int                // values holding a date plausible as a birth date
+	ssn      ssnStats           // bare nine-digit values
 	examples [numKinds][]string // masked
 }
 
@@ -84,6 +85,9 @@ func (s *ColumnScanner) Observe(col int, value []byte) {
 		return
 	}
 	c.nonEmpty++
+	if len(v) == 9 {
+		c.ssn.observe(v)
+	}
 	s.sc.weakPhone = c.ctx.boost[kPhone] > 0
 	cands := s.sc.scan(v)
 	if freeText(v, len(s.sc.toks)) {
@@ -142,6 +146,7 @@ func (s *ColumnScanner) Merge(o *ColumnScanner) {
 		c.nonEmpty += oc.nonEmpty
 		c.texty += oc.texty
 		c.birth += oc.birth
+		c.ssn.merge(&oc.ssn)
 		for k := range c.count {
 			c.count[k] += oc.count[k]
 			c.sum[k] += oc.sum[k]

@@ -13,7 +13,10 @@ func ibanStrength(b []byte) float32 {
 	if len(s) < 15 || !isDigit(s[2]) || !isDigit(s[3]) {
 		return 0
 	}
-	if want := ibanLengths[[2]byte{s[0], s[1]}]; want == 0 || int(want) != len(s) {
+	if !isUpper(s[1]) { // compact may have moved a later byte here
+		return 0
+	}
+	if want := ibanLength[s[0]-'A'][s[1]-'A']; want == 0 || int(want) != len(s) {
 		return 0
 	}
 	if mod97(s) != 1 {
@@ -26,9 +29,16 @@ func ibanStrength(b []byte) float32 {
 // four characters moved to the end, letters as 10..35.
 func mod97(s []byte) int {
 	// Accumulate up to 15 decimal digits before each division.
-	var acc uint64
-	add := func(c byte) {
-		if isDigit(c) {
+	acc := mod97Acc(0, s[4:])
+	acc = mod97Acc(acc, s[:4])
+	return int(acc % 97)
+}
+
+// mod97Acc appends the characters of s to acc as decimal digits (letters
+// as 10..35), keeping acc below 10^15 by reducing it mod 97.
+func mod97Acc(acc uint64, s []byte) uint64 {
+	for _, c := range s {
+		if c-'0' < 10 {
 			acc = acc*10 + uint64(c-'0')
 		} else {
 			acc = acc*100 + uint64(c-'A') + 10
@@ -37,14 +47,17 @@ func mod97(s []byte) int {
 			acc %= 97
 		}
 	}
-	for _, c := range s[4:] {
-		add(c)
-	}
-	for _, c := range s[:4] {
-		add(c)
-	}
-	return int(acc % 97)
+	return acc
 }
+
+// ibanLength is ibanLengths as a table indexed by the country code's
+// letters, for the scanning path.
+var ibanLength = func() (t [26][26]uint8) {
+	for cc, n := range ibanLengths {
+		t[cc[0]-'A'][cc[1]-'A'] = n
+	}
+	return t
+}()
 
 // ibanLengths is the IBAN length of each country in the SWIFT IBAN
 // registry, with the territories that use their parent's format.

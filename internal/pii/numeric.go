@@ -113,6 +113,43 @@ type numShape struct {
 }
 
 func numberShape(w []byte) numShape {
+	if len(w) > 1023 {
+		return numberShapeSlow(w)
+	}
+	// One table lookup and one add per byte: each count is a 10-bit lane
+	// of a sum (w is shorter than 1024 bytes, so no lane overflows).
+	var sum uint64
+	for _, c := range w {
+		sum += shapeLanes[c]
+	}
+	const m = 1<<10 - 1
+	return numShape{digits: int(sum & m), dots: int(sum >> 10 & m), dashes: int(sum >> 20 & m),
+		slashes: int(sum >> 30 & m), colons: int(sum >> 40 & m), seps: int(sum >> 50 & m)}
+}
+
+// shapeLanes is what each byte adds to numberShape's lanes.
+var shapeLanes = func() (t [256]uint64) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = 1
+		case c == '.':
+			t[c] = 1<<10 | 1<<50
+		case c == '-':
+			t[c] = 1<<20 | 1<<50
+		case c == '/':
+			t[c] = 1<<30 | 1<<50
+		case c == ':':
+			t[c] = 1 << 40
+		default:
+			t[c] = 1 << 50
+		}
+	}
+	return t
+}()
+
+// numberShapeSlow is numberShape for any length.
+func numberShapeSlow(w []byte) numShape {
 	var sh numShape
 	for _, c := range w {
 		if classes[c]&cDigit != 0 {

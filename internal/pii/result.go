@@ -113,6 +113,9 @@ func (c *column) confidence(k kind, freeText bool) float64 {
 		if e := columnEvidence[k]; e.bonus > 0 && share >= e.share && n >= 10 {
 			conf += e.bonus
 		}
+		if k == kSSN {
+			conf += c.ssn.evidence(c.nonEmpty)
+		}
 	}
 	return round3(float32(math.Max(0, math.Min(conf, 0.99))))
 }

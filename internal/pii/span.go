@@ -1,7 +1,6 @@
 package pii
 
 import (
-	"bytes"
 	"slices"
 	"time"
 )
@@ -63,33 +62,12 @@ func (sc *scanner) add(k kind, start, end int32, s float32) {
 	}
 }
 
-// tokenize splits text at white space and finds each token's core. A
-// first pass without branches learns the classes of the whole text; most
-// cells of a table have no white space and are one token.
+// tokenize splits text at white space and finds each token's core, with
+// the classes of its bytes, in one pass over the text. Most cells of a
+// table have no white space and are one token.
 func (sc *scanner) tokenize() {
 	t := sc.text
 	sc.toks = sc.toks[:0]
-	m, all := uint16(0), ^uint16(0)
-	// Long values with a space (prose) skip the first pass.
-	if len(t) <= 64 || bytes.IndexByte(t, ' ') < 0 {
-		for _, c := range t {
-			x := classes[c]
-			m |= x
-			all &= x
-		}
-	} else {
-		m = cSpace
-	}
-	if m&cSpace == 0 {
-		if len(t) > 0 {
-			cs, ce := unwrap(t, 0, len(t))
-			if cs != 0 || ce != len(t) {
-				m, all = maskOf(t[cs:ce])
-			}
-			sc.toks = append(sc.toks, token{start: 0, end: int32(len(t)), cs: int32(cs), ce: int32(ce), mask: m, all: all})
-		}
-		return
-	}
 	toks := sc.toks
 	for i := 0; i < len(t); {
 		for i < len(t) && isSpace(t[i]) {
@@ -99,6 +77,19 @@ func (sc *scanner) tokenize() {
 			break
 		}
 		j, m, all := i, uint16(0), ^uint16(0)
+		// Eight bytes at a time while none is white space (the lookups
+		// are independent, so they overlap), then byte by byte.
+		for ; j+8 <= len(t); j += 8 {
+			b := t[j : j+8 : j+8]
+			c0, c1, c2, c3 := classes[b[0]], classes[b[1]], classes[b[2]], classes[b[3]]
+			c4, c5, c6, c7 := classes[b[4]], classes[b[5]], classes[b[6]], classes[b[7]]
+			or := (c0 | c1 | c2 | c3) | (c4 | c5 | c6 | c7)
+			if or&cSpace != 0 {
+				break
+			}
+			m |= or
+			all &= (c0 & c1 & c2 & c3) & (c4 & c5 & c6 & c7)
+		}
 		for ; j < len(t); j++ {
 			c := classes[t[j]]
 			if c&cSpace != 0 {
@@ -221,7 +212,7 @@ func (sc *scanner) at(i int) int {
 	case t.mask&cColon != 0 && t.mask&cSlash != 0 && schemeEnd(w) >= 0:
 		sc.add(kURL, t.cs, t.ce, urlStrength(w))
 		return 1
-	case hasPrefixFold(w, "www."):
+	case w[0]|0x20 == 'w' && hasPrefixFold(w, "www."):
 		sc.add(kURL, t.cs, t.ce, urlStrength(w))
 		return 1
 	case w[0] == '-' && hasPrefixFold(w, "-----begin"):

@@ -181,6 +181,26 @@ func decoys() []spec {
 		d("file", func(g gen) string {
 			return g.pick([]string{"report_final.pdf", "logo@2x.png", "data.csv", "model.onnx", "README.md"})
 		}),
+		// Hard decoys for US_SSN: nine-digit numbers that pass the SSA's
+		// rules in most or all values. Integer ids between 100000000 and
+		// 899999999 (99 % pass; never a leading zero):
+		d("col17", func(g gen) string { return fmt.Sprint(100000000 + g.r.IntN(800000000)) }),
+		// sequential invoice numbers (all pass; one prefix):
+		d("col18", func() func(g gen) string {
+			n := 0
+			return func(g gen) string {
+				if n == 0 {
+					n = 100000000 + g.r.IntN(700000000)
+				}
+				n += 1 + g.r.IntN(3)
+				return fmt.Sprint(n)
+			}
+		}()),
+		// bare ZIP+4 codes:
+		d("col19", func(g gen) string { return g.digits(5) + g.digits(4) }),
+		// zero-padded random ids, which nothing in the values tells from
+		// SSNs; the name (an id) keeps them from being reported:
+		d("member_id", func(g gen) string { return fmt.Sprintf("%09d", 1+g.r.IntN(899999998)) }),
 	}
 }
 
