@@ -1,12 +1,14 @@
-// Package catalog defines the Store that records datasets, their versions
-// and the audit log, and the types it returns. Implementations live in
-// sqlite/ and postgres/; catalogtest/ is the conformance suite both pass.
+// Package catalog defines the Store that records datasets, their versions,
+// the principals the vault acts for and the audit log, and the types it
+// returns. Implementations live in sqlite/ and postgres/; catalogtest/ is
+// the conformance suite both pass.
 //
 // # Security
 //
 // The catalog holds wrapped data keys, never plaintext keys, and digests of
-// data, never data. Every change is one transaction: a version and the audit
-// record that announces it commit together or not at all.
+// data, never data. Every change is one transaction: a version (or a new or
+// disabled principal) and the audit record that announces it commit
+// together or not at all.
 package catalog
 
 import (
@@ -45,6 +47,8 @@ type Version struct {
 	Shredded       time.Time         // when its data key was destroyed; zero if never
 	ShreddedBy     string            // who destroyed it
 	Findings       []byte            // scan results as JSON (masked examples only); nil if not scanned
+	Clearance      int               // clearance a reader needs, 0..MaxClearance
+	AllowedGroups  []string          // groups a reader must be in one of; nil: no group needed
 }
 
 // Rewrap moves one version's data key from OldKeyID to KeyID.
@@ -65,6 +69,7 @@ type Dataset struct {
 // Store is the catalog. All methods are safe for concurrent use, also by
 // several processes sharing one database.
 type Store interface {
+	Principals
 	// CommitVersion assigns v.Number (latest+1 for v.Dataset, creating the
 	// dataset on its first version) and, in the same transaction, appends
 	// rec with rec.Version set to that number. On return v and rec hold the

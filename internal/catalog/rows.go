@@ -21,7 +21,7 @@ import (
 // VersionArgs produces and ScanVersion reads.
 const VersionColumns = "dataset, number, id, blob_key, created, size, stored_size, " +
 	"sha256, stored_sha256, wrapped_dek, key_id, format, classification, " +
-	"owner, department, tags, creator, shredded_at, shredded_by, findings"
+	"owner, department, tags, creator, shredded_at, shredded_by, findings, clearance, allowed_groups"
 
 // AuditColumns are the columns of the audit table, in the order AuditArgs
 // produces and ScanAudit reads.
@@ -82,6 +82,8 @@ func CheckCommit(v *Version, rec *audit.Record) error {
 		return errors.New("catalog: version has no dataset name")
 	case v.ID == "":
 		return fmt.Errorf("catalog: version of dataset %q has no id", v.Dataset)
+	case v.Clearance < 0 || v.Clearance > MaxClearance:
+		return fmt.Errorf("catalog: version of dataset %q: clearance %d is outside 0..%d", v.Dataset, v.Clearance, MaxClearance)
 	}
 	if err := CheckTime("version created time", v.Created); err != nil {
 		return err
@@ -105,25 +107,32 @@ func VersionArgs(v *Version) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog: tags of dataset %q: %v", v.Dataset, err)
 	}
+	groups, err := json.Marshal(v.AllowedGroups)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: allowed groups of dataset %q: %v", v.Dataset, err)
+	}
 	return []any{
 		v.Dataset, v.Number, v.ID, v.BlobKey, v.Created.UnixNano(), v.Size, v.StoredSize,
 		nonNil(v.SHA256), nonNil(v.StoredSHA256), nonNil(v.WrappedDEK), v.KeyID, v.Format,
 		v.Classification, v.Owner, v.Department, string(tags), v.Creator, unixOrZero(v.Shredded), v.ShreddedBy, string(v.Findings),
+		int64(v.Clearance), string(groups),
 	}, nil
 }
 
 // ScanVersion reads one row of VersionColumns.
 func ScanVersion(row Scanner) (Version, error) {
 	var (
-		v        Version
-		created  int64
-		shredded int64
-		tags     string
-		findings string
+		v         Version
+		created   int64
+		shredded  int64
+		tags      string
+		findings  string
+		clearance int64
+		groups    string
 	)
 	err := row.Scan(&v.Dataset, &v.Number, &v.ID, &v.BlobKey, &created, &v.Size, &v.StoredSize,
 		&v.SHA256, &v.StoredSHA256, &v.WrappedDEK, &v.KeyID, &v.Format,
-		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy, &findings)
+		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy, &findings, &clearance, &groups)
 	if err != nil {
 		return Version{}, err
 	}
@@ -138,6 +147,10 @@ func ScanVersion(row Scanner) (Version, error) {
 		// %v, not %w: the message names the dataset, never the row's bytes.
 		return Version{}, fmt.Errorf("catalog: stored tags of %q version %d are not JSON: %v", v.Dataset, v.Number, err)
 	}
+	if err := json.Unmarshal([]byte(groups), &v.AllowedGroups); err != nil {
+		return Version{}, fmt.Errorf("catalog: stored allowed groups of %q version %d are not JSON: %v", v.Dataset, v.Number, err)
+	}
+	v.Clearance = int(clearance)
 	return v, nil
 }
 

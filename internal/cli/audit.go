@@ -126,13 +126,21 @@ func recordLine(r audit.Record) string {
 	if r.Decision != "" {
 		b.WriteString(" " + r.Decision)
 	}
-	keys := make([]string, 0, len(r.Detail))
-	for k := range r.Detail {
+	detail := r.Detail
+	if r.Purpose != "" { // shown among the details, in key order
+		detail = make(map[string]string, len(r.Detail)+1)
+		for k, v := range r.Detail {
+			detail[k] = v
+		}
+		detail["purpose"] = r.Purpose
+	}
+	keys := make([]string, 0, len(detail))
+	for k := range detail {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, " %s=%s", k, r.Detail[k])
+		fmt.Fprintf(&b, " %s=%s", k, detail[k])
 	}
 	return b.String()
 }

@@ -17,9 +17,15 @@ func getCmd(e *env) *cobra.Command {
 chunk and finally its SHA-256. With -f FILE the data goes to a temporary file
 that is renamed to FILE only after the whole version checked out, so a failed
 read never leaves a partial FILE. On stdout, data of chunks read before a
-failure has already been written: use -f when that matters.`,
+failure has already been written: use -f when that matters.
+
+The read is authorized first (action read to stdout, export with -f) for the
+local operator or the principal named by --as, for --purpose; a denial exits 3
+and writes nothing. The views that apply to that principal filter rows and
+mask columns; when none changes anything, the exact stored bytes come back.`,
 		Example: `  coffer get customers > customers.csv
-  coffer get customers@2 -f customers-v2.csv`,
+  coffer get customers@2 -f customers-v2.csv
+  coffer get customers --as bob --purpose marketing > customers-marketing.csv`,
 		Args: args(1, 1),
 		RunE: run(func(cmd *cobra.Command, a []string) error {
 			ref, err := vault.ParseRef(a[0])

@@ -16,7 +16,9 @@ func initCmd(e *env) *cobra.Command {
 		Short: "Create a vault in --home",
 		Long: `Create a vault in --home (mode 0700): coffer.yaml, a keyring sealed by the
 root key file keys/root.key (0600), the catalog with its audit log, the blob
-directory, and starter files principals.yaml and policies/starter.cedar.
+directory, the starter policies (policies/*.cedar: the local operator may do
+everything, principals what clearance, department, purpose and groups allow)
+and the starter views (views.yaml). Add principals with coffer principal add.
 
 Keep keys/root.key apart from backups of the rest: whoever holds both can
 read every dataset.`,

@@ -25,12 +25,14 @@ import (
 
 // env is what every command sees: streams and global flags.
 type env struct {
-	ctx    context.Context
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	home   string
-	output string
+	ctx     context.Context
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	home    string
+	output  string
+	as      string // --as: the principal to act as; "" for the local operator
+	purpose string // --purpose: declared purpose of reads
 }
 
 // Main runs coffer with args and returns the process exit code.
@@ -74,10 +76,13 @@ func newRoot(e *env) *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&e.home, "home", home, "vault directory (env COFFER_HOME)")
 	root.PersistentFlags().StringVarP(&e.output, "output", "o", "text", "output format: text or json")
+	root.PersistentFlags().StringVar(&e.as, "as", "", "act as this principal (default: you, the local operator); audited as impersonation")
+	root.PersistentFlags().StringVar(&e.purpose, "purpose", "", "purpose of the read, which policies and views may require (e.g. model-training)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fault.E(fault.Invalid, "%s", err.Error()).WithHint("run: coffer --help")
 	})
-	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), scanCmd(e), demoCmd(e))
+	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), scanCmd(e), demoCmd(e),
+		principalCmd(e), policyCmd(e), viewCmd(e))
 	return root
 }
 
@@ -115,7 +120,15 @@ func argWords(min, max int) string {
 	return fmt.Sprintf("%d to %d arguments", min, max)
 }
 
-func (e *env) open() (*vault.Vault, error) { return vault.OpenWith(e.ctx, e.home, e.secrets(false)) }
+// open opens the vault acting as --as (the local operator without it)
+// for --purpose.
+func (e *env) open() (*vault.Vault, error) {
+	v, err := vault.OpenWith(e.ctx, e.home, e.secrets(false))
+	if err != nil {
+		return nil, err
+	}
+	return v.As(e.as, e.purpose), nil
+}
 
 func (e *env) json() bool { return e.output == "json" }
 

@@ -25,6 +25,7 @@ func putCmd(e *env) *cobra.Command {
 data key and store it as the next version of dataset NAME. Prints the version
 number and the SHA-256 of the data.`,
 		Example: `  coffer put customers customers.csv --classification confidential --department sales
+  coffer put ml/train train.csv --clearance 3 --allow-group ml-platform
   gzip -dc events.jsonl.gz | coffer put events - --tag source=kafka`,
 		Args: args(1, 2),
 		RunE: run(func(cmd *cobra.Command, a []string) error {
@@ -63,6 +64,8 @@ number and the SHA-256 of the data.`,
 	f.StringVar(&o.Owner, "owner", "", "owner principal (default: you)")
 	f.StringVar(&o.Department, "department", "", "owning department")
 	f.StringArrayVar(&tags, "tag", nil, "tag KEY=VALUE (repeatable)")
+	f.IntVar(&o.Clearance, "clearance", 0, "clearance readers need, 0-5; never below the classification's (public 0, internal 1, confidential 2, restricted 3)")
+	f.StringArrayVar(&o.AllowGroups, "allow-group", nil, "only members of this group may read it (repeatable; default: the previous version's)")
 	f.StringVar(&o.Key, "key", "", "KEK that wraps the data key (default: restricted for restricted data, else the previous version's, else default)")
 	return c
 }
@@ -121,6 +124,8 @@ type versionView struct {
 	Tags           map[string]string `json:"tags,omitempty"`
 	Key            string            `json:"key"`
 	Creator        string            `json:"creator"`
+	Clearance      int               `json:"clearance"`
+	AllowedGroups  []string          `json:"allowed_groups,omitempty"`
 }
 
 func versionJSON(v catalog.Version) versionView {
@@ -129,5 +134,6 @@ func versionJSON(v catalog.Version) versionView {
 		Size: v.Size, SHA256: hex.EncodeToString(v.SHA256), StoredSize: v.StoredSize,
 		StoredSHA256: hex.EncodeToString(v.StoredSHA256), Format: v.Format, Classification: v.Classification,
 		Owner: v.Owner, Department: v.Department, Tags: v.Tags, Key: v.KeyID, Creator: v.Creator,
+		Clearance: v.Clearance, AllowedGroups: v.AllowedGroups,
 	}
 }

@@ -18,6 +18,20 @@
 // plaintext of chunks that authenticated before a later one failed; GetFile
 // writes through a temporary file and renames it only after success.
 //
+// Every operation that touches data or keys is decided first by the
+// vault's Cedar policies (package policy) for the principal the Vault acts
+// as (As; the local operator by default) and the declared purpose: put is
+// write, Get read, GetFile export, Shred delete, key, principal, policy,
+// view, audit and GC operations admin. A denial returns a fault.Denied
+// error before anything is opened, so no byte reaches the writer or the
+// file system, and is audited at once; an unknown principal is
+// fault.NotFound, a disabled one fault.Denied. A permitted read passes
+// through the views that apply (package view); when they change nothing
+// the stored bytes are streamed unchanged. The audit record of a read is
+// written when its stream ends, with the deciding policies and the rows
+// and columns withheld. The key of the views' hash action is derived from
+// the audit key (HKDF, own label) and never leaves the process.
+//
 // Errors and audit records name datasets, versions, digests and sizes,
 // never data values or key material.
 package vault

@@ -10,13 +10,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/coffer-vault/coffer/internal/audit"
 	"github.com/coffer-vault/coffer/internal/blob"
 	"github.com/coffer-vault/coffer/internal/catalog"
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/kms"
+	"github.com/coffer-vault/coffer/internal/policy"
 	"github.com/coffer-vault/coffer/internal/seal"
+	"github.com/coffer-vault/coffer/internal/view"
 )
 
 // Version returns the catalog entry of ref (latest if ref.Version is 0).
@@ -33,18 +36,50 @@ func (v *Vault) Version(ctx context.Context, ref Ref) (catalog.Version, error) {
 	return ver, nil
 }
 
-// Get streams the plaintext of ref to w, authenticating every chunk and
-// finally its SHA-256 and size. See the package doc on partial output.
+// Get streams what v's caller may read of ref to w: the stored bytes
+// when no view changes anything, else the rows and columns its views let
+// through, in the version's format. The read is authorized (action read)
+// before anything is opened; a denial writes nothing to w. Every chunk is
+// authenticated and finally the SHA-256 and size of the plaintext. See the
+// package doc on partial output.
 func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version, error) {
+	return v.get(ctx, ref, w, policy.Read)
+}
+
+// get is Get under action (read, or export for GetFile). The audit record
+// is written when the stream ends, with what the views withheld.
+func (v *Vault) get(ctx context.Context, ref Ref, w io.Writer, action string) (catalog.Version, error) {
 	ver, err := v.Version(ctx, ref)
 	if err != nil {
 		return ver, err
 	}
-	err = v.copyOut(ctx, ver, w)
-	rec := &audit.Record{Action: "get", Dataset: ver.Dataset, Version: ver.Number, Decision: "ok"}
+	req, err := v.authorizeReq(ctx, action, Resource(ver))
+	if err != nil {
+		return ver, err
+	}
+	plan, err := v.Plan(ctx, req.Principal, req.Purpose, ver)
+	if err != nil {
+		v.recordDenial(ctx, action, Resource(ver), nil, err, false)
+		return ver, err
+	}
+	rec := &audit.Record{Action: "get", Dataset: ver.Dataset, Version: ver.Number, Decision: "ok",
+		Detail: map[string]string{}}
+	if action != policy.Read { // a get is a read unless it says otherwise
+		rec.Detail["action"] = action
+	}
+	if views := plan.Views(); len(views) > 0 {
+		rec.Detail["views"] = strings.Join(views, ",")
+	}
+	if plan.Identity() {
+		err = v.copyOut(ctx, ver, w)
+	} else {
+		var st view.Stats
+		st, err = v.copyView(ctx, ver, plan, w)
+		withheld(rec, plan, st)
+	}
 	if err != nil {
 		rec.Decision = "fail"
-		rec.Detail = map[string]string{"error": fault.KindOf(err).String()}
+		rec.Detail["error"] = fault.KindOf(err).String()
 	}
 	if aerr := v.record(ctx, rec); aerr != nil && err == nil {
 		err = aerr
@@ -67,7 +102,7 @@ func (v *Vault) GetFile(ctx context.Context, ref Ref, path string, wrap func(io.
 		w = wrap(f)
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
-	ver, err := v.Get(ctx, ref, bw)
+	ver, err := v.get(ctx, ref, bw, policy.Export)
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/kms"
 	"github.com/coffer-vault/coffer/internal/kms/local"
+	"github.com/coffer-vault/coffer/internal/policy"
 )
 
 // RestrictedKEK is the KEK that wraps the data keys of restricted data
@@ -34,6 +35,9 @@ type Key struct {
 
 // Keys lists the keyring's KEKs with the number of data keys each version wraps.
 func (v *Vault) Keys(ctx context.Context) ([]Key, error) {
+	if err := v.authorizeRead(ctx, "key.ls"); err != nil {
+		return nil, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return nil, err
@@ -59,6 +63,9 @@ func (v *Vault) Keys(ctx context.Context) ([]Key, error) {
 
 // CreateKey creates KEK name at version 1.
 func (v *Vault) CreateKey(ctx context.Context, name string) (kms.KEKInfo, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return kms.KEKInfo{}, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return kms.KEKInfo{}, err
@@ -73,6 +80,9 @@ func (v *Vault) CreateKey(ctx context.Context, name string) (kms.KEKInfo, error)
 // RotateKey adds a new primary version to KEK name; older versions keep
 // unwrapping the data keys they wrap until rewrapped.
 func (v *Vault) RotateKey(ctx context.Context, name string) (kms.VersionInfo, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return kms.VersionInfo{}, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return kms.VersionInfo{}, err
@@ -86,6 +96,9 @@ func (v *Vault) RotateKey(ctx context.Context, name string) (kms.VersionInfo, er
 
 // SetKeyEnabled enables or disables KEK version name@version.
 func (v *Vault) SetKeyEnabled(ctx context.Context, name string, version uint32, enabled bool) (kms.VersionInfo, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return kms.VersionInfo{}, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return kms.VersionInfo{}, err
@@ -105,6 +118,9 @@ func (v *Vault) SetKeyEnabled(ctx context.Context, name string, version uint32, 
 // days. It refuses while data keys still depend on the version, unless
 // force; the versions that would become unrecoverable are then returned.
 func (v *Vault) ScheduleKeyDeletion(ctx context.Context, name string, version uint32, days int, force bool) (kms.VersionInfo, []catalog.Version, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return kms.VersionInfo{}, nil, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return kms.VersionInfo{}, nil, err
@@ -128,6 +144,9 @@ func (v *Vault) ScheduleKeyDeletion(ctx context.Context, name string, version ui
 
 // CancelKeyDeletion cancels a scheduled deletion; the version stays disabled.
 func (v *Vault) CancelKeyDeletion(ctx context.Context, name string, version uint32) (kms.VersionInfo, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return kms.VersionInfo{}, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return kms.VersionInfo{}, err
@@ -149,6 +168,9 @@ type Blocked struct {
 // passed. A version that data keys still depend on is left alone and
 // reported, unless force: then its dependents are reported as lost.
 func (v *Vault) SweepKeys(ctx context.Context, force bool) (destroyed []kms.VersionInfo, blocked []Blocked, err error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return nil, nil, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return nil, nil, err
@@ -209,6 +231,9 @@ type RewrapResult struct {
 // resumable: run it again after an interruption. progress, if not nil, is
 // called after each batch with the number of data keys done.
 func (v *Vault) RewrapKey(ctx context.Context, name string, progress func(done int64)) (RewrapResult, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return RewrapResult{Key: name}, err
+	}
 	m, err := v.manager()
 	if err != nil {
 		return RewrapResult{Key: name}, err
@@ -287,6 +312,9 @@ func (v *Vault) Shred(ctx context.Context, ref Ref) (catalog.Version, error) {
 	if err != nil {
 		return ver, err
 	}
+	if err := v.authorize(ctx, policy.Delete, Resource(ver)); err != nil {
+		return ver, err
+	}
 	rec := &audit.Record{Action: "shred", Decision: "ok", Detail: map[string]string{"version_id": ver.ID, "key": ver.KeyID}}
 	v.stamp(rec)
 	err = v.cat.Shred(ctx, ver.ID, rec)
@@ -305,6 +333,9 @@ func (v *Vault) Shred(ctx context.Context, ref Ref) (catalog.Version, error) {
 // configuration. The old root (key file or token key) is left in place for
 // the operator to retire.
 func (v *Vault) MigrateRoot(ctx context.Context, to config.Root, toSecrets Secrets) error {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return err
+	}
 	if _, err := v.manager(); err != nil {
 		return err
 	}

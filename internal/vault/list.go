@@ -34,6 +34,9 @@ func (v *Vault) Versions(ctx context.Context, name string) ([]catalog.Version, e
 
 // AuditRecords calls fn for each audit record at or after since, in order.
 func (v *Vault) AuditRecords(ctx context.Context, since time.Time, fn func(audit.Record) error) error {
+	if err := v.authorizeRead(ctx, "audit.ls"); err != nil {
+		return err
+	}
 	err := v.cat.AuditRecords(ctx, 0, func(r audit.Record) error {
 		if r.Time.Before(since) {
 			return nil
@@ -60,6 +63,9 @@ type AuditSummary struct {
 // VerifyAudit checks the whole audit chain and names the first bad record
 // in a fault.Integrity error. The check itself is audited when it passes.
 func (v *Vault) VerifyAudit(ctx context.Context) (AuditSummary, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return AuditSummary{}, err
+	}
 	ver := v.chain.NewVerifier()
 	err := v.cat.AuditRecords(ctx, 0, ver.Next)
 	seq, head := ver.Head()

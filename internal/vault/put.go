@@ -15,6 +15,7 @@ import (
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/kms"
 	"github.com/coffer-vault/coffer/internal/pii"
+	"github.com/coffer-vault/coffer/internal/policy"
 	"github.com/coffer-vault/coffer/internal/seal"
 )
 
@@ -24,8 +25,10 @@ type PutOptions struct {
 	Classification string            // declared level; empty: the latest version's, else the rules' default
 	Owner          string            // empty: the actor
 	Department     string            // owning department
-	Tags           map[string]string // user tags
+	Tags           map[string]string // user tags; nil: the latest version's
 	Key            string            // KEK name; empty: see chooseKEK
+	Clearance      int               // clearance readers need; 0: the classification's default (never lower)
+	AllowGroups    []string          // groups a reader must be in one of; nil: the latest version's
 	Source         string            // where the bytes came from, for error messages ("-" for stdin)
 }
 
@@ -38,6 +41,9 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	if err != nil {
 		return catalog.Version{}, err
 	}
+	if err := v.authorize(ctx, policy.Write, putResource(name, prev, o)); err != nil {
+		return catalog.Version{}, err
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if o.Format == "" {
 		head, err := br.Peek(4096)
@@ -48,7 +54,8 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	}
 	ver := catalog.Version{
 		Dataset: name, ID: newVersionID(), Format: o.Format,
-		Owner: o.Owner, Department: o.Department, Tags: o.Tags, Creator: v.actor,
+		Owner: o.Owner, Department: o.Department, Tags: o.Tags, Creator: v.actingID(),
+		AllowedGroups: o.AllowGroups,
 	}
 	ver.BlobKey = blobKey(ver.ID)
 	dek := kms.NewDEK()
@@ -56,6 +63,7 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	res, err := v.storeAndScan(ctx, &ver, dek, br, o)
 	if err == nil {
 		ver.Classification, ver.Findings = res.Classification.Level, findingsJSON(res)
+		ver.Clearance = max(o.Clearance, policy.DefaultClearance(ver.Classification))
 		err = v.commit(ctx, &ver, dek, v.chooseKEK(o.Key, ver.Classification, prev.KeyID))
 	}
 	if err != nil {
@@ -179,6 +187,7 @@ func (v *Vault) commit(ctx context.Context, ver *catalog.Version, dek *kms.DEK, 
 	rec := &audit.Record{Action: "put", Dataset: ver.Dataset, Decision: "ok", Detail: map[string]string{
 		"version_id": ver.ID, "sha256": hex.EncodeToString(ver.SHA256), "size": itoa(ver.Size),
 		"format": ver.Format, "classification": ver.Classification, "key": keyID,
+		"clearance": itoa(int64(ver.Clearance)),
 	}}
 	v.stamp(rec)
 	if err := v.cat.CommitVersion(ctx, ver, rec); err != nil {
@@ -282,8 +291,21 @@ func (v *Vault) checkPut(ctx context.Context, name string, o *PutOptions) (catal
 	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
 		return prev, fault.Wrap(fault.Other, err, "cannot read the catalog")
 	}
+	if o.Clearance < 0 || o.Clearance > catalog.MaxClearance {
+		return prev, fault.E(fault.Invalid, "clearance %d is outside 0..%d", o.Clearance, catalog.MaxClearance)
+	}
+	if err := checkGroups(o.AllowGroups); err != nil {
+		return prev, err
+	}
 	o.Classification = firstOf(o.Classification, prev.Classification) // "" for the rules' default
-	o.Owner = firstOf(o.Owner, prev.Owner, v.actor)
+	o.Clearance = max(o.Clearance, prev.Clearance)
+	if o.AllowGroups == nil {
+		o.AllowGroups = prev.AllowedGroups
+	}
+	if o.Tags == nil { // views select datasets by tag: a new version keeps them
+		o.Tags = prev.Tags
+	}
+	o.Owner = firstOf(o.Owner, prev.Owner, v.actingID())
 	o.Department = firstOf(o.Department, prev.Department)
 	o.Source = firstOf(o.Source, "input")
 	return prev, nil

@@ -207,6 +207,9 @@ func (v *Vault) ScanVersion(ctx context.Context, ref Ref, o ScanOptions) (ScanRe
 	if err != nil {
 		return ScanResult{}, err
 	}
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return ScanResult{}, err
+	}
 	if !ver.Shredded.IsZero() {
 		return ScanResult{}, shreddedErr(ver)
 	}

@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +21,8 @@ import (
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/kms"
 	"github.com/coffer-vault/coffer/internal/kms/local"
+	"github.com/coffer-vault/coffer/internal/policy"
+	"github.com/coffer-vault/coffer/internal/view"
 )
 
 // Vault is an open vault.
@@ -38,10 +39,8 @@ type Vault struct {
 	chunkSize  int
 	actor      string
 	now        func() time.Time
+	access     access // who it acts for (access.go)
 }
-
-//go:embed starter
-var starter embed.FS
 
 // InitOptions configures a new vault.
 type InitOptions struct {
@@ -129,18 +128,19 @@ func build(ctx context.Context, dir string, c config.Config, sec Secrets) error 
 	return v.record(ctx, &audit.Record{Action: "init", Decision: "ok", Detail: map[string]string{"catalog": c.Catalog}})
 }
 
+// writeStarter writes the starter policies (policies/) and views
+// (views.yaml) of a new vault.
 func writeStarter(home string) error {
-	files := map[string]string{"principals.yaml": "principals.yaml", "policies.cedar": "policies/starter.cedar"}
-	for src, dst := range files {
-		b, err := fs.ReadFile(starter, "starter/"+src)
-		if err != nil {
-			return fault.Wrap(fault.Other, err, "starter file")
-		}
-		p := filepath.Join(home, dst)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			return fault.Wrap(fault.Other, err, "cannot write starter files")
-		}
-		if err := os.WriteFile(p, b, 0o600); err != nil {
+	dir := filepath.Join(home, PoliciesDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fault.Wrap(fault.Other, err, "cannot write starter files")
+	}
+	files := map[string][]byte{ViewsFile: view.Starter()}
+	for name, b := range policy.Starter() {
+		files[filepath.Join(PoliciesDir, name)] = b
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(home, name), b, 0o600); err != nil {
 			return fault.Wrap(fault.Other, err, "cannot write starter files")
 		}
 	}
@@ -242,7 +242,5 @@ func (v *Vault) record(ctx context.Context, r *audit.Record) error {
 
 func (v *Vault) stamp(r *audit.Record) {
 	r.Time = v.now().UTC()
-	if r.Actor == "" {
-		r.Actor = v.actor
-	}
+	v.stampAccess(r)
 }

@@ -22,7 +22,7 @@ import (
 const testChunk = 1024 // small chunks so that tests cross many boundaries
 
 // newVault creates a vault in a temporary directory. catalogURL "" is SQLite.
-func newVault(t *testing.T, catalogURL string) *vault.Vault {
+func newVault(t testing.TB, catalogURL string) *vault.Vault {
 	t.Helper()
 	home := filepath.Join(t.TempDir(), "vault")
 	ctx := context.Background()

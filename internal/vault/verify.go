@@ -162,6 +162,9 @@ func (v *Vault) leftovers(ctx context.Context, vers []catalog.Version) ([]Leftov
 // puts and objects no version refers to. The grace period protects puts
 // still in progress, whose blobs exist before their catalog commit.
 func (v *Vault) GC(ctx context.Context, grace time.Duration) ([]Leftover, error) {
+	if err := v.authorizeAdmin(ctx); err != nil {
+		return nil, err
+	}
 	vers, err := v.versionsFor(ctx, nil)
 	if err != nil {
 		return nil, err

@@ -55,6 +55,11 @@ func Run(t *testing.T, newDB func(tb testing.TB) DB) {
 		{"Concurrent", testConcurrent},
 		{"Keys", testKeys},
 		{"Shred", testShred},
+		{"Principals", testPrincipals},
+		{"PrincipalsDisable", testPrincipalsDisable},
+		{"PrincipalsAtomic", testPrincipalsAtomic},
+		{"PrincipalsInvalid", testPrincipalsInvalid},
+		{"VersionAccess", testVersionAccess},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
@@ -83,7 +88,7 @@ func NewVersion(dataset string, i int) *catalog.Version {
 		SHA256: sum(1), StoredSHA256: sum(2), WrappedDEK: DEK, KeyID: "kek@1",
 		Format: "csv", Classification: "internal", Owner: "alice", Department: "ml",
 		Tags: map[string]string{"n": fmt.Sprint(i)}, Creator: "os:alice",
-		Findings: findings(i),
+		Findings: findings(i), Clearance: i % (catalog.MaxClearance + 1), AllowedGroups: allowedGroups(i),
 	}
 }
 
