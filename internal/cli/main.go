@@ -78,6 +78,7 @@ func newRoot(e *env) *cobra.Command {
 		return fault.E(fault.Invalid, "%s", err.Error()).WithHint("run: coffer --help")
 	})
 	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), scanCmd(e), demoCmd(e))
+	root.AddCommand(serveCmd(e), pkiCmd(e), principalCmd(e)) // serve, pki, principal key (issue 6)
 	return root
 }
 

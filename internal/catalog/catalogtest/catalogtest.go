@@ -55,6 +55,7 @@ func Run(t *testing.T, newDB func(tb testing.TB) DB) {
 		{"Concurrent", testConcurrent},
 		{"Keys", testKeys},
 		{"Shred", testShred},
+		{"APIKeys", testAPIKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
