@@ -70,6 +70,7 @@ type Dataset struct {
 // several processes sharing one database.
 type Store interface {
 	Principals
+	APIKeys // API keys (apikeys.go)
 	// CommitVersion assigns v.Number (latest+1 for v.Dataset, creating the
 	// dataset on its first version) and, in the same transaction, appends
 	// rec with rec.Version set to that number. On return v and rec hold the

@@ -21,7 +21,7 @@ func principalCmd(e *env) *cobra.Command {
 A principal is never deleted: disable it, and its id stays taken. Changing
 principals is an admin action; every change is audited.`,
 	}
-	c.AddCommand(principalAddCmd(e), principalLsCmd(e), principalShowCmd(e), principalDisableCmd(e))
+	c.AddCommand(principalAddCmd(e), principalLsCmd(e), principalShowCmd(e), principalDisableCmd(e), principalKeyCmd(e))
 	return c
 }
 

@@ -31,7 +31,37 @@ const PoliciesDir = "policies"
 type access struct {
 	as      string           // principal id; "" for the local operator
 	purpose string           // declared purpose of reads
+	cred    Credential       // how a server authenticated as; zero for the CLI
 	allowed *policy.Decision // the decision that allowed the action under way
+}
+
+// Credential is how a server authenticated the principal a Vault acts
+// for (see Authenticated). The zero value is the CLI: the local user,
+// trusted as the keyring trusts it, with --as meaning impersonation.
+type Credential struct {
+	Method string // "mtls", "apikey" or "sigv4"
+	KeyID  string // the API key used, if any (never its secret)
+	// Purposes are the purposes the credential was scoped to when it was
+	// issued; reads and exports for any other purpose are denied whatever
+	// the policies say. Nil with AnyPurpose for client certificates.
+	Purposes   []string
+	AnyPurpose bool
+}
+
+// remote reports whether v acts for a principal a server authenticated.
+func (a access) remote() bool { return a.cred.Method != "" }
+
+// Authenticated returns a Vault acting as v does for a principal that a
+// server authenticated with c: policy requests carry c.Method as their
+// auth, audit records name the method and key instead of an operator
+// who impersonated, a principal unknown to the catalog is refused as
+// fault.Denied, and reads outside the credential's purposes are denied.
+// Use it on the result of As.
+func (v *Vault) Authenticated(c Credential) *Vault {
+	w := *v
+	w.access.cred = c
+	w.access.allowed = nil
+	return &w
 }
 
 // As returns a Vault that acts as principal id (the local operator if id
@@ -50,6 +80,10 @@ func (v *Vault) Caller(ctx context.Context) (policy.Principal, error) {
 		return policy.Principal{ID: v.actor, Role: policy.OperatorRole}, nil
 	}
 	p, err := v.cat.Principal(ctx, v.access.as)
+	if errors.Is(err, catalog.ErrNotFound) && v.access.remote() {
+		return policy.Principal{}, fault.E(fault.Denied, "principal %q is not in the catalog: its %s credential grants nothing",
+			v.access.as, v.access.cred.Method).WithHint("an admin adds it: coffer principal add %s ...", v.access.as)
+	}
 	if errors.Is(err, catalog.ErrNotFound) {
 		return policy.Principal{}, fault.E(fault.NotFound, "principal %q does not exist", v.access.as).WithHint("run: coffer principal ls")
 	}
@@ -63,8 +97,26 @@ func (v *Vault) Caller(ctx context.Context) (policy.Principal, error) {
 	return policy.Principal{ID: p.ID, Role: p.Role, Department: p.Department, Clearance: p.Clearance, Groups: p.Groups}, nil
 }
 
-// Policies loads the vault's policy set.
+// CheckCaller checks that v acts for a principal that may act at all
+// (known to the catalog and not disabled, or the local operator), for
+// requests that take no policy decision (listings of metadata). A refusal
+// is audited under action and returned.
+func (v *Vault) CheckCaller(ctx context.Context, action string) error {
+	if _, err := v.Caller(ctx); err != nil {
+		v.recordDenial(ctx, action, policy.Resource{}, nil, err, true)
+		return err
+	}
+	return nil
+}
+
+// Policies loads the vault's policy set (from the cache when v has one
+// and the files did not change).
 func (v *Vault) Policies(ctx context.Context) (*policy.Set, error) {
+	if v.cache != nil {
+		if set := v.cache.policies(v.Home); set != nil {
+			return set, nil
+		}
+	}
 	set, err := policy.Load(filepath.Join(v.Home, PoliciesDir))
 	if err != nil {
 		if ok, uerr := v.upgradePlaceholder(ctx); uerr != nil {
@@ -76,6 +128,9 @@ func (v *Vault) Policies(ctx context.Context) (*policy.Set, error) {
 			return nil, err
 		}
 		return nil, fault.Wrap(fault.Other, err, "cannot load the vault's policies")
+	}
+	if v.cache != nil {
+		v.cache.putPolicies(v.Home, set)
 	}
 	return set, nil
 }
@@ -128,8 +183,27 @@ func (v *Vault) Request(ctx context.Context, action string, res policy.Resource)
 	if err != nil {
 		return policy.Request{}, err
 	}
+	auth := "local"
+	if v.access.remote() {
+		auth = v.access.cred.Method
+	}
 	return policy.Request{Principal: p, Action: action, Resource: res, Purpose: v.access.purpose,
-		Time: v.now(), Auth: "local"}, nil
+		Time: v.now(), Auth: auth}, nil
+}
+
+// scopeDenies says why v's credential does not allow action for v's
+// purpose ("" if it does): an API key scoped to purposes reads and
+// exports for those only, in addition to what the policies decide.
+func (v *Vault) scopeDenies(action string) string {
+	c := v.access.cred
+	if !v.access.remote() || c.AnyPurpose || (action != policy.Read && action != policy.Export) {
+		return ""
+	}
+	if !slices.Contains(c.Purposes, v.access.purpose) {
+		return "the " + c.Method + " credential " + c.KeyID + " is scoped to purposes [" + strings.Join(c.Purposes, ",") +
+			"], not " + strconv.Quote(v.access.purpose)
+	}
+	return ""
 }
 
 // authorize asks the policies whether v's principal may do action on res
@@ -147,6 +221,12 @@ func (v *Vault) authorizeReq(ctx context.Context, action string, res policy.Reso
 	req, err := v.Request(ctx, action, res)
 	if err != nil {
 		v.recordDenial(ctx, action, res, nil, err, true)
+		return req, err
+	}
+	if why := v.scopeDenies(action); why != "" {
+		err := fault.E(fault.Denied, "%s may not %s %s: %s", req.Principal.ID, action, what(res), why).
+			WithHint("use a key created for that purpose: coffer principal key create %s --purpose %s", req.Principal.ID, firstOf(v.access.purpose, "PURPOSE"))
+		v.recordDenial(ctx, action, res, &policy.Decision{Forbids: []string{"credential-scope"}}, err, false)
 		return req, err
 	}
 	set, err := v.Policies(ctx)
@@ -186,7 +266,13 @@ func (v *Vault) recordDenial(ctx context.Context, action string, res policy.Reso
 			rec.Detail["policies"] = "default-deny"
 		}
 	}
-	if byCaller && v.access.as != "" {
+	switch {
+	case v.access.remote():
+		// A server authenticated the caller: it is the actor even when the
+		// catalog does not know it or disabled it.
+		rec.Actor = v.access.as
+		stampCred(rec, v.access.cred)
+	case byCaller && v.access.as != "":
 		// The principal is unknown or disabled: the operator acted, naming it.
 		rec.Actor = v.actor
 		rec.Detail["as"] = v.access.as
@@ -201,7 +287,11 @@ func (v *Vault) stampAccess(r *audit.Record) {
 		return
 	}
 	r.Actor = v.actor
-	if v.access.as != "" {
+	switch {
+	case v.access.as != "" && v.access.remote():
+		r.Actor = v.access.as
+		stampCred(r, v.access.cred)
+	case v.access.as != "":
 		r.Actor = v.access.as
 		setDetail(r, "impersonated_by", v.actor)
 	}
@@ -210,6 +300,14 @@ func (v *Vault) stampAccess(r *audit.Record) {
 	}
 	if d := v.access.allowed; d != nil && r.Detail["policies"] == "" {
 		setDetail(r, "policies", strings.Join(d.Deciding(), ","))
+	}
+}
+
+// stampCred names how a server authenticated the actor of r.
+func stampCred(r *audit.Record, c Credential) {
+	setDetail(r, "auth", c.Method)
+	if c.KeyID != "" {
+		setDetail(r, "api_key", c.KeyID)
 	}
 }
 

@@ -49,42 +49,124 @@ func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version,
 // get is Get under action (read, or export for GetFile). The audit record
 // is written when the stream ends, with what the views withheld.
 func (v *Vault) get(ctx context.Context, ref Ref, w io.Writer, action string) (catalog.Version, error) {
+	rd, err := v.OpenRead(ctx, ref, action)
+	if err != nil {
+		return rd.Version(), err
+	}
+	return rd.Version(), rd.WriteTo(ctx, w)
+}
+
+// Read is an authorized, planned read of one version that has not
+// started: a server opens it to learn the size and status before it
+// sends headers, then streams it. Use it once, from one goroutine.
+type Read struct {
+	v      *Vault
+	ver    catalog.Version
+	plan   *view.Plan
+	action string
+}
+
+// OpenRead authorizes action (read or export) on ref for v's caller and
+// plans the views, reading no data. A denial is audited at once and
+// returns fault.Denied; the allowed read is audited when it is written.
+func (v *Vault) OpenRead(ctx context.Context, ref Ref, action string) (*Read, error) {
 	ver, err := v.Version(ctx, ref)
 	if err != nil {
-		return ver, err
+		return &Read{ver: ver}, err
 	}
 	req, err := v.authorizeReq(ctx, action, Resource(ver))
 	if err != nil {
-		return ver, err
+		return &Read{ver: ver}, err
 	}
 	plan, err := v.Plan(ctx, req.Principal, req.Purpose, ver)
 	if err != nil {
 		v.recordDenial(ctx, action, Resource(ver), nil, err, false)
-		return ver, err
+		return &Read{ver: ver}, err
 	}
-	rec := &audit.Record{Action: "get", Dataset: ver.Dataset, Version: ver.Number, Decision: "ok",
+	return &Read{v: v, ver: ver, plan: plan, action: action}, nil
+}
+
+// Version is the version read.
+func (rd *Read) Version() catalog.Version { return rd.ver }
+
+// Identity reports whether the reader gets the stored bytes unchanged
+// (no view applies, or the ones that do change nothing).
+func (rd *Read) Identity() bool { return rd.plan != nil && rd.plan.Identity() }
+
+// Views are the ids of the views that apply.
+func (rd *Read) Views() []string {
+	if rd.plan == nil {
+		return nil
+	}
+	return rd.plan.Views()
+}
+
+// Size is the number of bytes WriteTo writes: the version's size for an
+// identity read, -1 when views transform the data.
+func (rd *Read) Size() int64 {
+	if rd.Identity() {
+		return rd.ver.Size
+	}
+	return -1
+}
+
+func (rd *Read) record() *audit.Record {
+	rec := &audit.Record{Action: "get", Dataset: rd.ver.Dataset, Version: rd.ver.Number, Decision: "ok",
 		Detail: map[string]string{}}
-	if action != policy.Read { // a get is a read unless it says otherwise
-		rec.Detail["action"] = action
+	if rd.action != policy.Read { // a get is a read unless it says otherwise
+		rec.Detail["action"] = rd.action
 	}
-	if views := plan.Views(); len(views) > 0 {
+	if views := rd.plan.Views(); len(views) > 0 {
 		rec.Detail["views"] = strings.Join(views, ",")
 	}
-	if plan.Identity() {
-		err = v.copyOut(ctx, ver, w)
-	} else {
-		var st view.Stats
-		st, err = v.copyView(ctx, ver, plan, w)
-		withheld(rec, plan, st)
-	}
+	return rec
+}
+
+// finish writes the audit record of the read that ended with err.
+func (rd *Read) finish(ctx context.Context, rec *audit.Record, err error) error {
 	if err != nil {
 		rec.Decision = "fail"
 		rec.Detail["error"] = fault.KindOf(err).String()
 	}
-	if aerr := v.record(ctx, rec); aerr != nil && err == nil {
+	if aerr := rd.v.record(context.WithoutCancel(ctx), rec); aerr != nil && err == nil {
 		err = aerr
 	}
-	return ver, err
+	return err
+}
+
+// WriteTo streams what the caller may read to w: the stored bytes when
+// the plan is the identity, else the rows and columns the views let
+// through. It writes the audit record when the stream ends.
+func (rd *Read) WriteTo(ctx context.Context, w io.Writer) error {
+	rec := rd.record()
+	var err error
+	if rd.plan.Identity() {
+		err = rd.v.copyOut(ctx, rd.ver, w)
+	} else {
+		var st view.Stats
+		st, err = rd.v.copyView(ctx, rd.ver, rd.plan, w)
+		withheld(rec, rd.plan, st)
+	}
+	return rd.finish(ctx, rec, err)
+}
+
+// WriteRange streams n plaintext bytes from off, decrypting and
+// authenticating only the chunks the range touches. Ranges are over the
+// stored bytes: when views transform the data it fails with fault.Invalid
+// and writes nothing (and nothing is audited: nothing was read). Audited
+// as a get with the range in its detail.
+func (rd *Read) WriteRange(ctx context.Context, off, n int64, w io.Writer) error {
+	if !rd.plan.Identity() {
+		return fault.E(fault.Invalid, "a byte range of %s cannot be read: views %s transform it for this caller, so ranges of the stored bytes do not apply",
+			refOf(rd.ver), strings.Join(rd.plan.Views(), ",")).WithHint("read the whole object (no Range header)")
+	}
+	ver := rd.ver
+	if off < 0 || n < 0 || off > ver.Size || n > ver.Size-off {
+		return fault.E(fault.Invalid, "range %d+%d is outside %s (%d bytes)", off, n, refOf(ver), ver.Size)
+	}
+	rec := rd.record()
+	rec.Detail["range"] = itoa(off) + "+" + itoa(n)
+	return rd.finish(ctx, rec, rd.v.copyRange(ctx, ver, off, n, w))
 }
 
 // GetFile writes the plaintext of ref to path through a temporary file in

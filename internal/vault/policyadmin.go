@@ -71,6 +71,7 @@ func (v *Vault) SetPolicies(ctx context.Context, path string) (*policy.Set, erro
 	if err := replaceDir(filepath.Join(v.Home, PoliciesDir), files); err != nil {
 		return nil, fault.Wrap(fault.Other, err, "cannot replace the vault's policies")
 	}
+	v.cache.invalidate()
 	rec := &audit.Record{Action: "policy.set", Decision: "ok", Detail: map[string]string{
 		"files": strconv.Itoa(len(files)), "count": strconv.Itoa(len(set.Policies())), "sha256": digestFiles(files)}}
 	return set, v.record(ctx, rec)
@@ -93,6 +94,7 @@ func (v *Vault) SetViews(ctx context.Context, path string) (*view.Set, error) {
 	if err := writeAtomic(filepath.Join(v.Home, ViewsFile), b); err != nil {
 		return nil, fault.Wrap(fault.Other, err, "cannot replace the vault's views")
 	}
+	v.cache.invalidate()
 	sum := sha256.Sum256(b)
 	rec := &audit.Record{Action: "view.set", Decision: "ok", Detail: map[string]string{
 		"count": strconv.Itoa(len(set.IDs())), "sha256": hex.EncodeToString(sum[:])}}
@@ -166,6 +168,10 @@ func (v *Vault) CheckAccess(ctx context.Context, action string, ref *Ref) (Acces
 		return ac, err
 	}
 	ac.Explanation = set.Explain(req)
+	if why := v.scopeDenies(action); why != "" {
+		ac.Explanation.Decision = policy.Decision{Forbids: []string{"credential-scope"}}
+		ac.Notes = append(ac.Notes, "denied by credential-scope: "+why)
+	}
 	if ref != nil && (action == policy.Read || action == policy.Export) {
 		ac.plan(ctx, v, ver)
 	}

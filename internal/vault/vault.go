@@ -39,7 +39,8 @@ type Vault struct {
 	chunkSize  int
 	actor      string
 	now        func() time.Time
-	access     access // who it acts for (access.go)
+	access     access       // who it acts for (access.go)
+	cache      *accessCache // parsed policies and views, for servers (accesscache.go)
 }
 
 // InitOptions configures a new vault.

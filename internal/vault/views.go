@@ -36,9 +36,17 @@ const viewKeyInfo = "coffer.view.hash/v1"
 
 // Views loads the vault's views (none if views.yaml is missing).
 func (v *Vault) Views() (*view.Set, error) {
+	if v.cache != nil {
+		if set := v.cache.views(v.Home); set != nil {
+			return set, nil
+		}
+	}
 	set, err := view.Load(filepath.Join(v.Home, ViewsFile))
 	if err != nil && fault.KindOf(err) == fault.Other {
 		return nil, fault.Wrap(fault.Other, err, "cannot load the vault's views")
+	}
+	if err == nil && v.cache != nil {
+		v.cache.putViews(v.Home, set)
 	}
 	return set, err
 }

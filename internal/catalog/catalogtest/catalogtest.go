@@ -60,6 +60,7 @@ func Run(t *testing.T, newDB func(tb testing.TB) DB) {
 		{"PrincipalsAtomic", testPrincipalsAtomic},
 		{"PrincipalsInvalid", testPrincipalsInvalid},
 		{"VersionAccess", testVersionAccess},
+		{"APIKeys", testAPIKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
