@@ -45,6 +45,7 @@ type Version struct {
 	Shredded       time.Time         // when its data key was destroyed; zero if never
 	ShreddedBy     string            // who destroyed it
 	Findings       []byte            // scan results as JSON (masked examples only); nil if not scanned
+	QualityInfo                      // data-quality profile, check results and gate status (quality.go)
 }
 
 // Rewrap moves one version's data key from OldKeyID to KeyID.
@@ -59,7 +60,9 @@ type Rewrap struct {
 type Dataset struct {
 	Name     string
 	Versions int64   // number of versions (equal to the latest number)
-	Latest   Version // the latest version
+	Latest   Version // the latest version that is not quarantined (Number 0 if none)
+	// Quarantined counts the versions held back by the quality gate.
+	Quarantined int64
 }
 
 // Store is the catalog. All methods are safe for concurrent use, also by
@@ -103,4 +106,6 @@ type Store interface {
 	Shred(ctx context.Context, id string, rec *audit.Record) error
 	// Close releases the store.
 	Close() error
+
+	QualityStore // checks per dataset, quarantine and release (quality.go)
 }

@@ -10,6 +10,7 @@ import (
 
 func getCmd(e *env) *cobra.Command {
 	var file string
+	var ro vault.ReadOptions
 	c := &cobra.Command{
 		Use:   "get NAME[@VERSION]",
 		Short: "Write a version's data to stdout or a file",
@@ -17,7 +18,9 @@ func getCmd(e *env) *cobra.Command {
 chunk and finally its SHA-256. With -f FILE the data goes to a temporary file
 that is renamed to FILE only after the whole version checked out, so a failed
 read never leaves a partial FILE. On stdout, data of chunks read before a
-failure has already been written: use -f when that matters.`,
+failure has already been written: use -f when that matters. A quarantined
+version (one that failed its quality checks) is refused unless --quarantined
+is given.`,
 		Example: `  coffer get customers > customers.csv
   coffer get customers@2 -f customers-v2.csv`,
 		Args: args(1, 1),
@@ -39,16 +42,17 @@ failure has already been written: use -f when that matters.`,
 			defer bar.Finish()
 			ref.Version = ver.Number // the version just looked up, even if a newer one lands meanwhile
 			if file != "" {
-				_, err = v.GetFile(e.ctx, ref, file, bar.Writer)
+				_, err = v.GetFileWith(e.ctx, ref, file, bar.Writer, ro)
 				return err
 			}
 			w := bufio.NewWriterSize(bar.Writer(e.stdout), 256<<10)
-			if _, err := v.Get(e.ctx, ref, w); err != nil {
+			if _, err := v.GetWith(e.ctx, ref, w, ro); err != nil {
 				return err
 			}
 			return w.Flush()
 		}),
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "write to FILE (atomically) instead of stdout")
+	c.Flags().BoolVar(&ro.Quarantined, "quarantined", false, "read a quarantined version (needs the quality-admin permission)")
 	return c
 }

@@ -77,7 +77,8 @@ func newRoot(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fault.E(fault.Invalid, "%s", err.Error()).WithHint("run: coffer --help")
 	})
-	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), scanCmd(e), demoCmd(e))
+	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), scanCmd(e), demoCmd(e),
+		profileCmd(e), checksCmd(e), qualityCmd(e), quarantineCmd(e))
 	return root
 }
 

@@ -24,7 +24,7 @@ func (v *Vault) Version(ctx context.Context, ref Ref) (catalog.Version, error) {
 	ver, err := v.cat.Version(ctx, ref.Name, ref.Version)
 	switch {
 	case errors.Is(err, catalog.ErrNotFound) && ref.Version == 0:
-		return ver, fault.E(fault.NotFound, "dataset %q does not exist", ref.Name).WithHint("run: coffer ls")
+		return ver, v.noLatest(ctx, ref.Name)
 	case errors.Is(err, catalog.ErrNotFound):
 		return ver, fault.E(fault.NotFound, "dataset %q has no version %d", ref.Name, ref.Version).WithHint("run: coffer log %s", ref.Name)
 	case err != nil:
@@ -36,8 +36,22 @@ func (v *Vault) Version(ctx context.Context, ref Ref) (catalog.Version, error) {
 // Get streams the plaintext of ref to w, authenticating every chunk and
 // finally its SHA-256 and size. See the package doc on partial output.
 func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version, error) {
+	return v.GetWith(ctx, ref, w, ReadOptions{})
+}
+
+// GetWith is Get with options; a quarantined version is refused (and the
+// refusal audited) unless o allows it (checkQuarantine).
+func (v *Vault) GetWith(ctx context.Context, ref Ref, w io.Writer, o ReadOptions) (catalog.Version, error) {
 	ver, err := v.Version(ctx, ref)
 	if err != nil {
+		return ver, err
+	}
+	if err := v.checkQuarantine(ver, o); err != nil {
+		rec := &audit.Record{Action: "get", Dataset: ver.Dataset, Version: ver.Number, Decision: "deny",
+			Detail: map[string]string{"reason": "quarantined"}}
+		if aerr := v.record(ctx, rec); aerr != nil {
+			return ver, aerr
+		}
 		return ver, err
 	}
 	err = v.copyOut(ctx, ver, w)
@@ -57,6 +71,11 @@ func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version,
 // authenticated. The file is created with mode 0600. wrap, if not nil,
 // wraps the file's writer (to count progress).
 func (v *Vault) GetFile(ctx context.Context, ref Ref, path string, wrap func(io.Writer) io.Writer) (catalog.Version, error) {
+	return v.GetFileWith(ctx, ref, path, wrap, ReadOptions{})
+}
+
+// GetFileWith is GetFile with options (see GetWith).
+func (v *Vault) GetFileWith(ctx context.Context, ref Ref, path string, wrap func(io.Writer) io.Writer, o ReadOptions) (catalog.Version, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), ".coffer-get-*")
 	if err != nil {
 		return catalog.Version{}, fault.Wrap(fault.Other, err, "cannot write %s", path)
@@ -67,7 +86,7 @@ func (v *Vault) GetFile(ctx context.Context, ref Ref, path string, wrap func(io.
 		w = wrap(f)
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
-	ver, err := v.Get(ctx, ref, bw)
+	ver, err := v.GetWith(ctx, ref, bw, o)
 	if err == nil {
 		err = bw.Flush()
 	}

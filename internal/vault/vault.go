@@ -38,6 +38,7 @@ type Vault struct {
 	chunkSize  int
 	actor      string
 	now        func() time.Time
+	noQuality  bool // no profiles, no checks: for the quality benchmark's baseline only
 }
 
 //go:embed starter
