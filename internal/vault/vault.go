@@ -40,6 +40,7 @@ type Vault struct {
 	actor      string
 	now        func() time.Time
 	access     access // who it acts for (access.go)
+	noQuality  bool   // no profiles, no checks: for the quality benchmark's baseline only
 }
 
 // InitOptions configures a new vault.
