@@ -49,6 +49,7 @@ type Version struct {
 	Findings       []byte            // scan results as JSON (masked examples only); nil if not scanned
 	Clearance      int               // clearance a reader needs, 0..MaxClearance
 	AllowedGroups  []string          // groups a reader must be in one of; nil: no group needed
+	QualityInfo                      // data-quality profile, check results and gate status (quality.go)
 }
 
 // Rewrap moves one version's data key from OldKeyID to KeyID.
@@ -63,7 +64,9 @@ type Rewrap struct {
 type Dataset struct {
 	Name     string
 	Versions int64   // number of versions (equal to the latest number)
-	Latest   Version // the latest version
+	Latest   Version // the latest version that is not quarantined (Number 0 if none)
+	// Quarantined counts the versions held back by the quality gate.
+	Quarantined int64
 }
 
 // Store is the catalog. All methods are safe for concurrent use, also by
@@ -109,4 +112,6 @@ type Store interface {
 	Shred(ctx context.Context, id string, rec *audit.Record) error
 	// Close releases the store.
 	Close() error
+
+	QualityStore // checks per dataset, quarantine and release (quality.go)
 }

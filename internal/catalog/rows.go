@@ -21,7 +21,7 @@ import (
 // VersionArgs produces and ScanVersion reads.
 const VersionColumns = "dataset, number, id, blob_key, created, size, stored_size, " +
 	"sha256, stored_sha256, wrapped_dek, key_id, format, classification, " +
-	"owner, department, tags, creator, shredded_at, shredded_by, findings, clearance, allowed_groups"
+	"owner, department, tags, creator, shredded_at, shredded_by, findings, clearance, allowed_groups, " + qualityColumns
 
 // AuditColumns are the columns of the audit table, in the order AuditArgs
 // produces and ScanAudit reads.
@@ -116,6 +116,7 @@ func VersionArgs(v *Version) ([]any, error) {
 		nonNil(v.SHA256), nonNil(v.StoredSHA256), nonNil(v.WrappedDEK), v.KeyID, v.Format,
 		v.Classification, v.Owner, v.Department, string(tags), v.Creator, unixOrZero(v.Shredded), v.ShreddedBy, string(v.Findings),
 		int64(v.Clearance), string(groups),
+		v.statusOrOK(), unixOrZero(v.Released), v.ReleasedBy, string(v.Profile), string(v.CheckReport),
 	}, nil
 }
 
@@ -129,10 +130,12 @@ func ScanVersion(row Scanner) (Version, error) {
 		findings  string
 		clearance int64
 		groups    string
+		q         qualityRow
 	)
 	err := row.Scan(&v.Dataset, &v.Number, &v.ID, &v.BlobKey, &created, &v.Size, &v.StoredSize,
 		&v.SHA256, &v.StoredSHA256, &v.WrappedDEK, &v.KeyID, &v.Format,
-		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy, &findings, &clearance, &groups)
+		&v.Classification, &v.Owner, &v.Department, &tags, &v.Creator, &shredded, &v.ShreddedBy, &findings,
+		&clearance, &groups, &q.status, &q.released, &q.releasedBy, &q.profile, &q.report)
 	if err != nil {
 		return Version{}, err
 	}
@@ -143,6 +146,7 @@ func ScanVersion(row Scanner) (Version, error) {
 	if findings != "" {
 		v.Findings = []byte(findings)
 	}
+	v.QualityInfo = q.info()
 	if err := json.Unmarshal([]byte(tags), &v.Tags); err != nil {
 		// %v, not %w: the message names the dataset, never the row's bytes.
 		return Version{}, fmt.Errorf("catalog: stored tags of %q version %d are not JSON: %v", v.Dataset, v.Number, err)

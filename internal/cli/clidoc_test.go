@@ -105,6 +105,7 @@ CHANGELOG.md.
 | 4 | integrity failure: tampered, truncated or mismatched data, audit chain broken, a data key that cannot be unwrapped |
 | 5 | not found: dataset, version, vault |
 | 6 | shredded: the version's data key was destroyed on purpose (reserved for key management) |
+| 7 | quality checks failed: ` + "`put`" + ` stored the version but quarantined it (not the latest; see ` + "`coffer quarantine ls`" + `), or ` + "`checks run`" + ` found a failing check (docs/quality.md) |
 
 Every non-zero exit prints one line on stderr, ` + "`coffer: what failed; what to do`" + `.
 With ` + "`-o json`" + ` a command prints one JSON document on stdout (JSON Lines for

@@ -10,6 +10,7 @@ import (
 
 func getCmd(e *env) *cobra.Command {
 	var file string
+	var ro vault.ReadOptions
 	c := &cobra.Command{
 		Use:   "get NAME[@VERSION]",
 		Short: "Write a version's data to stdout or a file",
@@ -22,7 +23,9 @@ failure has already been written: use -f when that matters.
 The read is authorized first (action read to stdout, export with -f) for the
 local operator or the principal named by --as, for --purpose; a denial exits 3
 and writes nothing. The views that apply to that principal filter rows and
-mask columns; when none changes anything, the exact stored bytes come back.`,
+mask columns; when none changes anything, the exact stored bytes come back. A quarantined
+version (one that failed its quality checks) is refused unless --quarantined
+is given and the policies let the caller read quarantined data.`,
 		Example: `  coffer get customers > customers.csv
   coffer get customers@2 -f customers-v2.csv
   coffer get customers --as bob --purpose marketing > customers-marketing.csv`,
@@ -45,16 +48,17 @@ mask columns; when none changes anything, the exact stored bytes come back.`,
 			defer bar.Finish()
 			ref.Version = ver.Number // the version just looked up, even if a newer one lands meanwhile
 			if file != "" {
-				_, err = v.GetFile(e.ctx, ref, file, bar.Writer)
+				_, err = v.GetFileWith(e.ctx, ref, file, bar.Writer, ro)
 				return err
 			}
 			w := bufio.NewWriterSize(bar.Writer(e.stdout), 256<<10)
-			if _, err := v.Get(e.ctx, ref, w); err != nil {
+			if _, err := v.GetWith(e.ctx, ref, w, ro); err != nil {
 				return err
 			}
 			return w.Flush()
 		}),
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "write to FILE (atomically) instead of stdout")
+	c.Flags().BoolVar(&ro.Quarantined, "quarantined", false, "read a quarantined version (needs the quality-admin permission)")
 	return c
 }

@@ -82,7 +82,8 @@ func newRoot(e *env) *cobra.Command {
 		return fault.E(fault.Invalid, "%s", err.Error()).WithHint("run: coffer --help")
 	})
 	root.AddCommand(initCmd(e), putCmd(e), getCmd(e), lsCmd(e), logCmd(e), verifyCmd(e), gcCmd(e), auditCmd(e), keyCmd(e), shredCmd(e), scanCmd(e), demoCmd(e),
-		principalCmd(e), policyCmd(e), viewCmd(e), serveCmd(e), pkiCmd(e))
+		principalCmd(e), policyCmd(e), viewCmd(e), serveCmd(e), pkiCmd(e),
+		profileCmd(e), checksCmd(e), qualityCmd(e), quarantineCmd(e))
 	return root
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
@@ -47,15 +48,18 @@ number and the SHA-256 of the data.`,
 			bar := e.startProgress("put "+a[0], sizeOf(in))
 			ver, err := v.Put(e.ctx, a[0], bar.Reader(in), o)
 			bar.Finish()
-			if err != nil {
+			if err != nil && !fault.Is(err, fault.Quarantined) { // a quarantined version is stored: print it
 				return err
 			}
 			if e.json() {
-				return e.printJSON(versionJSON(ver))
+				if jerr := e.printJSON(versionJSON(ver)); jerr != nil {
+					return jerr
+				}
+				return err
 			}
-			fmt.Fprintf(e.stdout, "%s@%d sha256:%s %s %s %s\n", ver.Dataset, ver.Number, hex.EncodeToString(ver.SHA256),
-				humanize.IBytes(uint64(ver.Size)), ver.Format, ver.Classification)
-			return nil
+			fmt.Fprintf(e.stdout, "%s@%d sha256:%s %s %s %s%s\n", ver.Dataset, ver.Number, hex.EncodeToString(ver.SHA256),
+				humanize.IBytes(uint64(ver.Size)), ver.Format, ver.Classification, quarantinedMark(ver))
+			return err
 		}),
 	}
 	f := c.Flags()
@@ -126,6 +130,12 @@ type versionView struct {
 	Creator        string            `json:"creator"`
 	Clearance      int               `json:"clearance"`
 	AllowedGroups  []string          `json:"allowed_groups,omitempty"`
+	Status         string            `json:"status"` // ok or quarantined
+	FailedChecks   []string          `json:"failed_checks,omitempty"`
+	ReleasedBy     string            `json:"released_by,omitempty"`
+	Released       string            `json:"released,omitempty"`
+	// Quarantined counts a dataset's quarantined versions (ls only).
+	Quarantined int64 `json:"quarantined_versions,omitempty"`
 }
 
 func versionJSON(v catalog.Version) versionView {
@@ -135,5 +145,21 @@ func versionJSON(v catalog.Version) versionView {
 		StoredSHA256: hex.EncodeToString(v.StoredSHA256), Format: v.Format, Classification: v.Classification,
 		Owner: v.Owner, Department: v.Department, Tags: v.Tags, Key: v.KeyID, Creator: v.Creator,
 		Clearance: v.Clearance, AllowedGroups: v.AllowedGroups,
+		Status: v.Status, FailedChecks: vault.FailedChecks(v), ReleasedBy: v.ReleasedBy, Released: timeOrEmpty(v.Released),
 	}
+}
+
+func timeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// quarantinedMark ends the line of a quarantined version in text output.
+func quarantinedMark(v catalog.Version) string {
+	if v.Quarantined() {
+		return " QUARANTINED"
+	}
+	return ""
 }

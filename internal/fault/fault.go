@@ -19,12 +19,13 @@ import (
 type Kind int
 
 const (
-	Other     Kind = iota // I/O, backend unavailable, bad input file: exit 1, HTTP 500
-	Invalid               // usage error or invalid argument: exit 2, HTTP 400
-	Denied                // denied by policy: exit 3, HTTP 403
-	Integrity             // tampered, truncated or mismatched data: exit 4, HTTP 409
-	NotFound              // dataset, version, key, principal: exit 5, HTTP 404
-	Shredded              // data key destroyed on purpose: exit 6, HTTP 410
+	Other       Kind = iota // I/O, backend unavailable, bad input file: exit 1, HTTP 500
+	Invalid                 // usage error or invalid argument: exit 2, HTTP 400
+	Denied                  // denied by policy: exit 3, HTTP 403
+	Integrity               // tampered, truncated or mismatched data: exit 4, HTTP 409
+	NotFound                // dataset, version, key, principal: exit 5, HTTP 404
+	Shredded                // data key destroyed on purpose: exit 6, HTTP 410
+	Quarantined             // stored, but held back by failed quality checks: exit 7, HTTP 422
 )
 
 var table = map[Kind]struct {
@@ -32,12 +33,13 @@ var table = map[Kind]struct {
 	exit   int
 	status int
 }{
-	Other:     {"error", 1, http.StatusInternalServerError},
-	Invalid:   {"invalid", 2, http.StatusBadRequest},
-	Denied:    {"denied", 3, http.StatusForbidden},
-	Integrity: {"integrity", 4, http.StatusConflict},
-	NotFound:  {"not found", 5, http.StatusNotFound},
-	Shredded:  {"shredded", 6, http.StatusGone},
+	Other:       {"error", 1, http.StatusInternalServerError},
+	Invalid:     {"invalid", 2, http.StatusBadRequest},
+	Denied:      {"denied", 3, http.StatusForbidden},
+	Integrity:   {"integrity", 4, http.StatusConflict},
+	NotFound:    {"not found", 5, http.StatusNotFound},
+	Shredded:    {"shredded", 6, http.StatusGone},
+	Quarantined: {"quarantined", 7, http.StatusUnprocessableEntity},
 }
 
 func (k Kind) String() string { return table[k].name }

@@ -122,6 +122,7 @@ func (s *Set) env(req Request) (env, error) {
 				"clearance":      types.Long(max(r.Clearance, DefaultClearance(r.Classification))),
 				"piiTypes":       stringSet(r.PIITypes),
 				"allowedGroups":  stringSet(r.AllowedGroups),
+				"status":         types.String(statusOf(r.Status)),
 			}),
 			Tags: types.NewRecord(tags),
 		}
@@ -180,4 +181,13 @@ func stringSet(ss []string) types.Set {
 		vs[i] = types.String(s)
 	}
 	return types.NewSet(vs...)
+}
+
+// statusOf is a version's quality status for the policies: "ok" unless it
+// is "quarantined".
+func statusOf(s string) string {
+	if s == "" {
+		return "ok"
+	}
+	return s
 }

@@ -28,7 +28,7 @@ func TestLoadStarter(t *testing.T) {
 		t.Fatalf("Load(starter) = %v", err)
 	}
 	want := []string{"admin-role", "allowed-groups", "allowed-purposes", "clearance-read",
-		"no-restricted-export-by-data-scientists", "operator", "owner-read", "restricted-same-department", "write"}
+		"no-restricted-export-by-data-scientists", "operator", "owner-read", "quarantine", "restricted-same-department", "write"}
 	var got []string
 	for _, p := range s.Policies() {
 		got = append(got, p.ID)
@@ -203,7 +203,7 @@ func TestLoadSymlink(t *testing.T) {
 	}
 	os.Mkdir(filepath.Join(dir, "sub.cedar"), 0o700)
 	s, err := Load(dir)
-	if err != nil || len(s.Policies()) != 9 {
+	if err != nil || len(s.Policies()) != 10 {
 		t.Fatalf("Load(dir of symlinks) = %v", err)
 	}
 }

@@ -31,6 +31,10 @@ var (
 	published = Resource{Dataset: "published", Version: 1, Owner: "bob", Department: "research", Classification: "public"}
 	metrics   = Resource{Dataset: "metrics", Version: 9, Owner: "ivan", Department: "platform", Classification: "internal", Clearance: 1}
 	vault     = Resource{}
+	// quarantined failed its quality checks at put.
+	quarantined = Resource{Dataset: "trainset", Version: 4, Owner: "bob", Department: "ml-research", Classification: "confidential", Clearance: 2, Status: "quarantined"}
+	qa          = Principal{ID: "quinn", Role: "quality-admin", Department: "ml-research", Clearance: 3}
+	qgroup      = Principal{ID: "quentin", Role: "data-scientist", Department: "ml-research", Clearance: 3, Groups: []string{"quality-admins"}}
 )
 
 // monday10 is inside business hours.
@@ -78,6 +82,10 @@ var matrix = []matrixCase{
 	{"group member of another department may not write", gina, Write, fraud, "", false, nil, nil},
 	{"non-member may not write to a group dataset", dana, Write, fraud, "", false, nil, []string{"allowed-groups"}},
 	{"operator reads restricted data without purpose", op, Read, patients, "", true, []string{"operator"}, nil},
+	{"data scientist may not read a quarantined version", dana, Read, quarantined, "model-training", false, nil, []string{"quarantine"}},
+	{"quality admin reads a quarantined version", qa, Read, quarantined, "research", true, []string{"clearance-read"}, nil},
+	{"member of quality-admins exports a quarantined version", qgroup, Export, quarantined, "research", true, []string{"clearance-read"}, nil},
+	{"operator reads a quarantined version", op, Read, quarantined, "", true, []string{"operator"}, nil},
 	{"operator exports restricted data", op, Export, patients, "", true, []string{"operator"}, nil},
 	{"operator reads a group dataset", op, Read, fraud, "", true, []string{"operator"}, nil},
 	{"operator deletes", op, Delete, patients, "", true, []string{"operator"}, nil},

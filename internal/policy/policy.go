@@ -48,6 +48,7 @@ type Resource struct {
 	Tags           map[string]string `json:"tags,omitempty"`
 	PIITypes       []string          `json:"pii_types,omitempty"`
 	AllowedGroups  []string          `json:"allowed_groups,omitempty"`
+	Status         string            `json:"status,omitempty"` // ok or quarantined (failed its quality checks); "" is ok
 }
 
 // Request is one authorization question.

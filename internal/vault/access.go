@@ -141,7 +141,7 @@ func Resource(ver catalog.Version) policy.Resource {
 	return policy.Resource{
 		Dataset: ver.Dataset, Version: ver.Number, Owner: ver.Owner, Department: ver.Department,
 		Classification: ver.Classification, Clearance: max(ver.Clearance, policy.DefaultClearance(ver.Classification)),
-		Tags: ver.Tags, PIITypes: piiTypes(ver.Findings), AllowedGroups: ver.AllowedGroups,
+		Tags: ver.Tags, PIITypes: piiTypes(ver.Findings), AllowedGroups: ver.AllowedGroups, Status: ver.Status,
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 // The catalog keeps HMAC-SHA256(hashKey, salt || secret) to verify a bearer
 // secret, and the secret sealed by AES-256-GCM under sealKey, bound to the
 // key's id and principal, because S3 SigV4 must recompute signatures with
-// it (docs/decisions/0002-s3-secrets-sealed.md). Both keys are derived by
+// it (docs/decisions/0003-s3-secrets-sealed.md). Both keys are derived by
 // HKDF-SHA256 from the keyring's audit key, so they never leave the keyring's
 // protection and a copy of the catalog alone reveals no secret.
 

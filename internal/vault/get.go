@@ -27,7 +27,7 @@ func (v *Vault) Version(ctx context.Context, ref Ref) (catalog.Version, error) {
 	ver, err := v.cat.Version(ctx, ref.Name, ref.Version)
 	switch {
 	case errors.Is(err, catalog.ErrNotFound) && ref.Version == 0:
-		return ver, fault.E(fault.NotFound, "dataset %q does not exist", ref.Name).WithHint("run: coffer ls")
+		return ver, v.noLatest(ctx, ref.Name)
 	case errors.Is(err, catalog.ErrNotFound):
 		return ver, fault.E(fault.NotFound, "dataset %q has no version %d", ref.Name, ref.Version).WithHint("run: coffer log %s", ref.Name)
 	case err != nil:
@@ -43,13 +43,20 @@ func (v *Vault) Version(ctx context.Context, ref Ref) (catalog.Version, error) {
 // authenticated and finally the SHA-256 and size of the plaintext. See the
 // package doc on partial output.
 func (v *Vault) Get(ctx context.Context, ref Ref, w io.Writer) (catalog.Version, error) {
-	return v.get(ctx, ref, w, policy.Read)
+	return v.get(ctx, ref, w, policy.Read, ReadOptions{})
+}
+
+// GetWith is Get with options: a quarantined version is refused (and the
+// refusal audited) unless o asks for it and the policies let the caller
+// read it (checkQuarantine).
+func (v *Vault) GetWith(ctx context.Context, ref Ref, w io.Writer, o ReadOptions) (catalog.Version, error) {
+	return v.get(ctx, ref, w, policy.Read, o)
 }
 
 // get is Get under action (read, or export for GetFile). The audit record
 // is written when the stream ends, with what the views withheld.
-func (v *Vault) get(ctx context.Context, ref Ref, w io.Writer, action string) (catalog.Version, error) {
-	rd, err := v.OpenRead(ctx, ref, action)
+func (v *Vault) get(ctx context.Context, ref Ref, w io.Writer, action string, o ReadOptions) (catalog.Version, error) {
+	rd, err := v.openRead(ctx, ref, action, o)
 	if err != nil {
 		return rd.Version(), err
 	}
@@ -70,8 +77,18 @@ type Read struct {
 // plans the views, reading no data. A denial is audited at once and
 // returns fault.Denied; the allowed read is audited when it is written.
 func (v *Vault) OpenRead(ctx context.Context, ref Ref, action string) (*Read, error) {
+	return v.openRead(ctx, ref, action, ReadOptions{})
+}
+
+// openRead is OpenRead with options: a quarantined version is refused
+// unless o asks for it (checkQuarantine), and then the policies decide.
+func (v *Vault) openRead(ctx context.Context, ref Ref, action string, o ReadOptions) (*Read, error) {
 	ver, err := v.Version(ctx, ref)
 	if err != nil {
+		return &Read{ver: ver}, err
+	}
+	if err := v.checkQuarantine(ver, o); err != nil {
+		v.recordDenial(ctx, action, Resource(ver), nil, err, false)
 		return &Read{ver: ver}, err
 	}
 	req, err := v.authorizeReq(ctx, action, Resource(ver))
@@ -174,6 +191,11 @@ func (rd *Read) WriteRange(ctx context.Context, off, n int64, w io.Writer) error
 // authenticated. The file is created with mode 0600. wrap, if not nil,
 // wraps the file's writer (to count progress).
 func (v *Vault) GetFile(ctx context.Context, ref Ref, path string, wrap func(io.Writer) io.Writer) (catalog.Version, error) {
+	return v.GetFileWith(ctx, ref, path, wrap, ReadOptions{})
+}
+
+// GetFileWith is GetFile with options (see GetWith).
+func (v *Vault) GetFileWith(ctx context.Context, ref Ref, path string, wrap func(io.Writer) io.Writer, o ReadOptions) (catalog.Version, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), ".coffer-get-*")
 	if err != nil {
 		return catalog.Version{}, fault.Wrap(fault.Other, err, "cannot write %s", path)
@@ -184,7 +206,7 @@ func (v *Vault) GetFile(ctx context.Context, ref Ref, path string, wrap func(io.
 		w = wrap(f)
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
-	ver, err := v.get(ctx, ref, bw, policy.Export)
+	ver, err := v.get(ctx, ref, bw, policy.Export, o)
 	if err == nil {
 		err = bw.Flush()
 	}

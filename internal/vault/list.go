@@ -22,10 +22,10 @@ func (v *Vault) Datasets(ctx context.Context) ([]catalog.Dataset, error) {
 
 // Versions lists the versions of dataset name, oldest first.
 func (v *Vault) Versions(ctx context.Context, name string) ([]catalog.Version, error) {
-	if _, err := v.Version(ctx, Ref{Name: name}); err != nil {
-		return nil, err
-	}
 	vs, err := v.cat.Versions(ctx, name)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return nil, fault.E(fault.NotFound, "dataset %q does not exist", name).WithHint("run: coffer ls")
+	}
 	if err != nil {
 		return nil, fault.Wrap(fault.Other, err, "cannot read the catalog")
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/coffer-vault/coffer/internal/kms"
 	"github.com/coffer-vault/coffer/internal/pii"
 	"github.com/coffer-vault/coffer/internal/policy"
+	"github.com/coffer-vault/coffer/internal/quality"
 	"github.com/coffer-vault/coffer/internal/seal"
 )
 
@@ -44,6 +45,10 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	if err := v.authorize(ctx, policy.Write, putResource(name, prev, o)); err != nil {
 		return catalog.Version{}, err
 	}
+	gate, err := v.newGate(ctx, name, prev)
+	if err != nil {
+		return catalog.Version{}, err
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if o.Format == "" {
 		head, err := br.Peek(4096)
@@ -60,10 +65,11 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 	ver.BlobKey = blobKey(ver.ID)
 	dek := kms.NewDEK()
 	defer dek.Zero()
-	res, err := v.storeAndScan(ctx, &ver, dek, br, o)
+	res, prof, err := v.storeAndScan(ctx, &ver, dek, br, o, gate)
 	if err == nil {
 		ver.Classification, ver.Findings = res.Classification.Level, findingsJSON(res)
 		ver.Clearance = max(o.Clearance, policy.DefaultClearance(ver.Classification))
+		gate.judge(&ver, prof, res, v.now())
 		err = v.commit(ctx, &ver, dek, v.chooseKEK(o.Key, ver.Classification, prev.KeyID))
 	}
 	if err != nil {
@@ -72,13 +78,16 @@ func (v *Vault) Put(ctx context.Context, name string, r io.Reader, o PutOptions)
 		_ = v.blobs.Delete(context.WithoutCancel(ctx), ver.BlobKey)
 		return catalog.Version{}, err
 	}
+	if ver.Quarantined() {
+		return ver, quarantinedErr(ver)
+	}
 	return ver, nil
 }
 
-// storeAndScan seals r into the version's blob while scanning it, and
-// classifies the result.
-func (v *Vault) storeAndScan(ctx context.Context, ver *catalog.Version, dek *kms.DEK, r io.Reader, o PutOptions) (ScanResult, error) {
-	insp := newInspector(ver.Format)
+// storeAndScan seals r into the version's blob while scanning and
+// profiling it, and classifies the result.
+func (v *Vault) storeAndScan(ctx context.Context, ver *catalog.Version, dek *kms.DEK, r io.Reader, o PutOptions, g *gate) (ScanResult, *quality.Profile, error) {
+	insp := newInspector(ver.Format, g.options())
 	if insp != nil {
 		r = io.TeeReader(r, insp)
 	}
@@ -89,24 +98,23 @@ func (v *Vault) storeAndScan(ctx context.Context, ver *catalog.Version, dek *kms
 	}
 	switch {
 	case err != nil:
-		return ScanResult{}, err
+		return ScanResult{}, nil, err
 	case got.err != nil:
-		return ScanResult{}, parseErr(got.err, o.Source, ver.Format)
+		return ScanResult{}, nil, parseErr(got.err, o.Source, ver.Format)
 	case ver.Format == "parquet":
-		if got.cs, got.rows, err = v.scanStored(ctx, *ver, dek); err != nil {
-			return ScanResult{}, parseErr(err, o.Source, ver.Format)
+		prof := newProfiler(g.options())
+		got.cs, got.rows, err = v.scanStoredSample(ctx, *ver, dek, 0, prof)
+		if got.profile, err = finishProfile(prof, err); err != nil {
+			return ScanResult{}, nil, parseErr(err, o.Source, ver.Format)
 		}
 	}
-	return v.classify(ver.Format, o.Classification, got.cs, got.rows, false)
+	res, err := v.classify(ver.Format, o.Classification, got.cs, got.rows, false)
+	return res, got.profile, err
 }
 
-// scanStored scans a version from its sealed blob, decrypting only the
-// chunks the reader touches.
-func (v *Vault) scanStored(ctx context.Context, ver catalog.Version, dek *kms.DEK) (*pii.ColumnScanner, int64, error) {
-	return v.scanStoredSample(ctx, ver, dek, 0)
-}
-
-func (v *Vault) scanStoredSample(ctx context.Context, ver catalog.Version, dek *kms.DEK, limit int64) (*pii.ColumnScanner, int64, error) {
+// scanStoredSample scans (and profiles, if prof is not nil) a version from
+// its sealed blob, decrypting only the chunks the reader touches.
+func (v *Vault) scanStoredSample(ctx context.Context, ver catalog.Version, dek *kms.DEK, limit int64, prof *quality.Profiler) (*pii.ColumnScanner, int64, error) {
 	obj, err := v.blobs.Open(ctx, ver.BlobKey)
 	if err != nil {
 		return nil, 0, err
@@ -120,7 +128,7 @@ func (v *Vault) scanStoredSample(ctx context.Context, ver catalog.Version, dek *
 	if err != nil {
 		return nil, 0, err
 	}
-	return scanRows(tr, limit)
+	return scanRows(tr, limit, prof)
 }
 
 // store streams r through SHA-256 and seal into a new blob, filling in the
@@ -189,6 +197,7 @@ func (v *Vault) commit(ctx context.Context, ver *catalog.Version, dek *kms.DEK, 
 		"format": ver.Format, "classification": ver.Classification, "key": keyID,
 		"clearance": itoa(int64(ver.Clearance)),
 	}}
+	qualityDetail(ver, rec.Detail)
 	v.stamp(rec)
 	if err := v.cat.CommitVersion(ctx, ver, rec); err != nil {
 		return fault.Wrap(fault.Other, err, "cannot record the new version of %q", ver.Dataset)

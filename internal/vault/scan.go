@@ -12,6 +12,7 @@ import (
 	"github.com/coffer-vault/coffer/internal/classify"
 	"github.com/coffer-vault/coffer/internal/fault"
 	"github.com/coffer-vault/coffer/internal/pii"
+	"github.com/coffer-vault/coffer/internal/quality"
 	"github.com/coffer-vault/coffer/internal/tabular"
 )
 
@@ -34,8 +35,9 @@ type ScanOptions struct {
 }
 
 // scanRows feeds every cell of tr (the first limit rows if limit > 0) to
-// a new ColumnScanner.
-func scanRows(tr tabular.Reader, limit int64) (*pii.ColumnScanner, int64, error) {
+// a new ColumnScanner and, if prof is not nil, to the quality profiler:
+// one parse serves both.
+func scanRows(tr tabular.Reader, limit int64, prof *quality.Profiler) (*pii.ColumnScanner, int64, error) {
 	cs := pii.NewColumnScanner(pii.Options{})
 	named, rows := 0, int64(0)
 	var buf []byte
@@ -49,15 +51,19 @@ func scanRows(tr tabular.Reader, limit int64) (*pii.ColumnScanner, int64, error)
 		}
 		for cols := tr.Columns(); named < len(cols); named++ {
 			cs.AddColumn(named, cols[named].Name)
+			prof.AddColumn(named, cols[named].Name)
 		}
 		for i, cell := range row {
 			if cell.IsNull() {
 				cs.Observe(i, nil)
+				prof.Observe(i, cell, nil)
 				continue
 			}
 			buf = cell.AppendText(buf[:0])
 			cs.Observe(i, buf)
+			prof.Observe(i, cell, buf)
 		}
+		prof.EndRow()
 		rows++
 	}
 	return cs, rows, nil
@@ -72,14 +78,16 @@ type inspector struct {
 }
 
 type inspected struct {
-	cs   *pii.ColumnScanner
-	rows int64
-	err  error
+	cs      *pii.ColumnScanner
+	rows    int64
+	profile *quality.Profile // nil when not profiled
+	err     error
 }
 
-// newInspector starts scanning format (CSV, TSV or JSON Lines); it returns
-// nil for formats that cannot be scanned as a stream.
-func newInspector(format string) *inspector {
+// newInspector starts scanning format (CSV, TSV or JSON Lines), and
+// profiling it with po unless po is nil; it returns nil for formats that
+// cannot be scanned as a stream.
+func newInspector(format string, po *quality.Options) *inspector {
 	switch format {
 	case "csv", "tsv", "jsonl":
 	default:
@@ -91,7 +99,9 @@ func newInspector(format string) *inspector {
 		var res inspected
 		tr, err := tabular.Open(pr, format, nil)
 		if err == nil {
-			res.cs, res.rows, res.err = scanRows(tr, 0)
+			prof := newProfiler(po)
+			res.cs, res.rows, res.err = scanRows(tr, 0, prof)
+			res.profile, res.err = finishProfile(prof, res.err)
 		} else {
 			res.err = err
 		}
@@ -167,7 +177,7 @@ func (v *Vault) ScanFile(ctx context.Context, path, format string, o ScanOptions
 	if err != nil {
 		return ScanResult{}, parseErr(err, path, format)
 	}
-	cs, rows, err := scanRows(tr, o.Sample)
+	cs, rows, err := scanRows(tr, o.Sample, nil)
 	if err != nil {
 		return ScanResult{}, parseErr(err, path, format)
 	}
@@ -218,7 +228,7 @@ func (v *Vault) ScanVersion(ctx context.Context, ref Ref, o ScanOptions) (ScanRe
 		return ScanResult{}, unwrapErr(ver, err)
 	}
 	defer dek.Zero()
-	cs, rows, err := v.scanStoredSample(ctx, ver, dek, o.Sample)
+	cs, rows, err := v.scanStoredSample(ctx, ver, dek, o.Sample, nil)
 	if err != nil {
 		return ScanResult{}, parseErr(err, refOf(ver), ver.Format)
 	}

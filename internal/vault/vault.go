@@ -41,6 +41,7 @@ type Vault struct {
 	now        func() time.Time
 	access     access       // who it acts for (access.go)
 	cache      *accessCache // parsed policies and views, for servers (accesscache.go)
+	noQuality  bool         // no profiles, no checks: for the quality benchmark's baseline only
 }
 
 // InitOptions configures a new vault.

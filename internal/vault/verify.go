@@ -98,9 +98,6 @@ func (v *Vault) versionsFor(ctx context.Context, ref *Ref) ([]catalog.Version, e
 		return []catalog.Version{ver}, err
 	}
 	if ref != nil {
-		if _, err := v.Version(ctx, *ref); err != nil {
-			return nil, err
-		}
 		return v.Versions(ctx, ref.Name)
 	}
 	ds, err := v.Datasets(ctx)

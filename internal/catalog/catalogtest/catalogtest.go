@@ -61,6 +61,9 @@ func Run(t *testing.T, newDB func(tb testing.TB) DB) {
 		{"PrincipalsInvalid", testPrincipalsInvalid},
 		{"VersionAccess", testVersionAccess},
 		{"APIKeys", testAPIKeys},
+		{"Quarantine", testQuarantine},
+		{"Release", testRelease},
+		{"Checks", testChecks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newDB(t)) })
@@ -90,7 +93,19 @@ func NewVersion(dataset string, i int) *catalog.Version {
 		Format: "csv", Classification: "internal", Owner: "alice", Department: "ml",
 		Tags: map[string]string{"n": fmt.Sprint(i)}, Creator: "os:alice",
 		Findings: findings(i), Clearance: i % (catalog.MaxClearance + 1), AllowedGroups: allowedGroups(i),
+		QualityInfo: qualityInfo(i),
 	}
+}
+
+// qualityInfo gives every third version a profile and check results, to
+// round-trip both.
+func qualityInfo(i int) catalog.QualityInfo {
+	q := catalog.QualityInfo{Status: catalog.StatusOK}
+	if i%3 == 1 {
+		q.Profile = []byte(fmt.Sprintf(`{"rows":%d,"columns":[]}`, i))
+		q.CheckReport = []byte(`{"passed":true,"results":[]}`)
+	}
+	return q
 }
 
 // findings gives every other version scan results, to round-trip both.
@@ -169,7 +184,7 @@ func diffVersion(got, want catalog.Version) string {
 	got.Created, want.Created = time.Time{}, time.Time{}
 	for _, p := range []struct{ g, w *[]byte }{
 		{&got.SHA256, &want.SHA256}, {&got.StoredSHA256, &want.StoredSHA256}, {&got.WrappedDEK, &want.WrappedDEK},
-		{&got.Findings, &want.Findings},
+		{&got.Findings, &want.Findings}, {&got.Profile, &want.Profile}, {&got.CheckReport, &want.CheckReport},
 	} {
 		if !bytes.Equal(*p.g, *p.w) {
 			return "byte fields differ"

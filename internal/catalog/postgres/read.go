@@ -11,17 +11,21 @@ import (
 	"github.com/coffer-vault/coffer/internal/catalog"
 )
 
-// Datasets lists all datasets by name, in byte order whatever the
-// database's collation (as the SQLite catalog does).
+// Datasets lists all datasets by name (byte order), each with its latest
+// version that is not quarantined.
 func (s *Store) Datasets(ctx context.Context) ([]catalog.Dataset, error) {
-	vs, err := s.versions(ctx, `SELECT `+catalog.VersionColumns+` FROM versions
-		WHERE (dataset, number) IN (SELECT name, latest FROM datasets) ORDER BY dataset COLLATE "C"`)
+	latest, err := s.versions(ctx, catalog.LatestOKQuery)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: postgres: list datasets: %w", err)
 	}
-	ds := make([]catalog.Dataset, len(vs))
-	for i, v := range vs {
-		ds[i] = catalog.Dataset{Name: v.Dataset, Versions: v.Number, Latest: v}
+	rows, err := s.pool.Query(ctx, catalog.DatasetCountsQuery+` ORDER BY name COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: postgres: list datasets: %w", err)
+	}
+	defer rows.Close()
+	ds, err := catalog.JoinDatasets(rows, latest)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: postgres: list datasets: %w", err)
 	}
 	return ds, nil
 }
@@ -43,7 +47,7 @@ func (s *Store) Versions(ctx context.Context, name string) ([]catalog.Version, e
 func (s *Store) Version(ctx context.Context, name string, number int64) (catalog.Version, error) {
 	q, args := `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = $1 AND number = $2`, []any{name, number}
 	if number == 0 {
-		q, args = `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = $1 ORDER BY number DESC LIMIT 1`, []any{name}
+		q, args = `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = $1 AND status = 'ok' ORDER BY number DESC LIMIT 1`, []any{name}
 	}
 	v, err := catalog.ScanVersion(s.pool.QueryRow(ctx, q, args...))
 	switch {

@@ -10,16 +10,21 @@ import (
 	"github.com/coffer-vault/coffer/internal/catalog"
 )
 
-// Datasets lists all datasets by name (byte order).
+// Datasets lists all datasets by name (byte order), each with its latest
+// version that is not quarantined.
 func (s *Store) Datasets(ctx context.Context) ([]catalog.Dataset, error) {
-	vs, err := s.versions(ctx, `SELECT `+catalog.VersionColumns+` FROM versions
-		WHERE (dataset, number) IN (SELECT name, latest FROM datasets) ORDER BY dataset`)
+	latest, err := s.versions(ctx, catalog.LatestOKQuery)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: sqlite: list datasets: %w", err)
 	}
-	ds := make([]catalog.Dataset, len(vs))
-	for i, v := range vs {
-		ds[i] = catalog.Dataset{Name: v.Dataset, Versions: v.Number, Latest: v}
+	rows, err := s.db.QueryContext(ctx, catalog.DatasetCountsQuery+` ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: sqlite: list datasets: %w", err)
+	}
+	defer rows.Close()
+	ds, err := catalog.JoinDatasets(rows, latest)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: sqlite: list datasets: %w", err)
 	}
 	return ds, nil
 }
@@ -41,7 +46,7 @@ func (s *Store) Versions(ctx context.Context, name string) ([]catalog.Version, e
 func (s *Store) Version(ctx context.Context, name string, number int64) (catalog.Version, error) {
 	q, args := `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = ? AND number = ?`, []any{name, number}
 	if number == 0 {
-		q, args = `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = ? ORDER BY number DESC LIMIT 1`, []any{name}
+		q, args = `SELECT `+catalog.VersionColumns+` FROM versions WHERE dataset = ? AND status = 'ok' ORDER BY number DESC LIMIT 1`, []any{name}
 	}
 	v, err := catalog.ScanVersion(s.db.QueryRowContext(ctx, q, args...))
 	switch {

@@ -1,0 +1,138 @@
+package quality
+
+import (
+	"math"
+
+	"github.com/coffer-vault/coffer/internal/tabular"
+)
+
+// A Profiler with Options.Async profiles on its own goroutine: Observe
+// copies each cell into a batch, and full batches go to the worker, so a
+// put's PII scan and its profile use two cores. Memory: at most
+// asyncBatches batches of about asyncBatchBytes each.
+const (
+	asyncBatchBytes = 1 << 20
+	asyncBatchRows  = 8192
+	asyncBatches    = 3
+)
+
+type cellRec struct {
+	col        int32
+	kind       tabular.Kind
+	start, end int32 // of the text in batch.text
+	bits       uint64
+}
+
+type colEvent struct {
+	row  int // rows of the batch before it
+	i    int
+	name string
+}
+
+type batch struct {
+	text    []byte
+	cells   []cellRec
+	rowEnds []int32 // cells of row r end at rowEnds[r]
+	cols    []colEvent
+}
+
+type async struct {
+	cur  *batch
+	work chan *batch
+	free chan *batch
+	done chan struct{}
+}
+
+func (p *Profiler) startAsync() {
+	a := &async{work: make(chan *batch, asyncBatches), free: make(chan *batch, asyncBatches+1), done: make(chan struct{})}
+	for range asyncBatches + 1 {
+		a.free <- &batch{}
+	}
+	a.cur = <-a.free
+	p.async = a
+	go func() {
+		defer close(a.done)
+		for b := range a.work {
+			p.replay(b)
+			b.text, b.cells, b.rowEnds, b.cols = b.text[:0], b.cells[:0], b.rowEnds[:0], b.cols[:0]
+			a.free <- b
+		}
+	}()
+}
+
+func (a *async) addColumn(i int, name string) {
+	a.cur.cols = append(a.cur.cols, colEvent{len(a.cur.rowEnds), i, name})
+}
+
+func (a *async) observe(i int, v tabular.Value, text []byte) {
+	b := a.cur
+	c := cellRec{col: int32(i), kind: v.Kind(), start: int32(len(b.text))}
+	switch v.Kind() {
+	case tabular.Int:
+		c.bits = uint64(v.Int())
+	case tabular.Float:
+		c.bits = math.Float64bits(v.Float())
+	case tabular.Bool:
+		if v.Bool() {
+			c.bits = 1
+		}
+	}
+	b.text = append(b.text, text...)
+	c.end = int32(len(b.text))
+	b.cells = append(b.cells, c)
+}
+
+func (a *async) endRow() {
+	b := a.cur
+	b.rowEnds = append(b.rowEnds, int32(len(b.cells)))
+	if len(b.text) >= asyncBatchBytes || len(b.rowEnds) >= asyncBatchRows {
+		a.flush()
+	}
+}
+
+func (a *async) flush() {
+	a.work <- a.cur
+	a.cur = <-a.free
+}
+
+// wait hands over the last batch and waits for the worker.
+func (a *async) wait() {
+	a.flush()
+	close(a.work)
+	<-a.done
+}
+
+// replay profiles a batch on the worker.
+func (p *Profiler) replay(b *batch) {
+	ev, start := 0, int32(0)
+	for r, end := range b.rowEnds {
+		for ; ev < len(b.cols) && b.cols[ev].row <= r; ev++ {
+			p.addColumn(b.cols[ev].i, b.cols[ev].name)
+		}
+		for _, c := range b.cells[start:end] {
+			text := b.text[c.start:c.end]
+			p.observe(int(c.col), cellValue(c, text), text)
+		}
+		p.endRow()
+		start = end
+	}
+	for ; ev < len(b.cols); ev++ { // columns announced after the last row
+		p.addColumn(b.cols[ev].i, b.cols[ev].name)
+	}
+}
+
+func cellValue(c cellRec, text []byte) tabular.Value {
+	switch c.kind {
+	case tabular.Int:
+		return tabular.IntValue(int64(c.bits))
+	case tabular.Float:
+		return tabular.FloatValue(math.Float64frombits(c.bits))
+	case tabular.Bool:
+		return tabular.BoolValue(c.bits == 1)
+	case tabular.JSON:
+		return tabular.JSONValue(text)
+	case tabular.String:
+		return tabular.StringValue(text)
+	}
+	return tabular.Value{}
+}

@@ -1,0 +1,136 @@
+package quality
+
+// Fast paths for the common shapes of numbers and times in CSV cells; each
+// returns ok=false for anything else, which then goes to strconv or time.
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// fastFloat parses [+-]digits[.digits] with at most 15 digits in all. The
+// result is exact: the digits form an integer below 2^53 and one division
+// by an exact power of ten rounds correctly (Clinger's fast path).
+func fastFloat(b []byte) (float64, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg, b = b[0] == '-', b[1:]
+	}
+	var m uint64
+	digits, frac, dot := 0, 0, false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+// fastTime parses YYYY-MM-DD and YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]
+// into Unix seconds.
+func fastTime(b []byte) (int64, bool) {
+	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := digitsN(b[0:4])
+	mo, ok2 := digitsN(b[5:7])
+	d, ok3 := digitsN(b[8:10])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+		return 0, false
+	}
+	secs := daysFromCivil(y, mo, d) * 86400
+	if len(b) == 10 {
+		return secs, true
+	}
+	if len(b) < 19 || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+		return 0, false
+	}
+	h, ok1 := digitsN(b[11:13])
+	mi, ok2 := digitsN(b[14:16])
+	s, ok3 := digitsN(b[17:19])
+	if !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || s > 59 {
+		return 0, false
+	}
+	secs += h*3600 + mi*60 + s
+	rest := b[19:]
+	if len(rest) > 0 && rest[0] == '.' {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 1 {
+			return 0, false
+		}
+		rest = rest[i:]
+	}
+	switch {
+	case len(rest) == 0 || len(rest) == 1 && rest[0] == 'Z':
+		return secs, true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, ok1 := digitsN(rest[1:3])
+		om, ok2 := digitsN(rest[4:6])
+		if !ok1 || !ok2 || oh > 23 || om > 59 {
+			return 0, false
+		}
+		off := oh*3600 + om*60
+		if rest[0] == '+' {
+			return secs - off, true
+		}
+		return secs + off, true
+	}
+	return 0, false
+}
+
+func digitsN(b []byte) (int64, bool) {
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func daysIn(y, m int64) int64 {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is Howard Hinnant's days_from_civil: days since
+// 1970-01-01 of a proleptic Gregorian date.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}

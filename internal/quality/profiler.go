@@ -1,0 +1,404 @@
+package quality
+
+import (
+	"cmp"
+	"encoding/binary"
+	"math"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/coffer-vault/coffer/internal/tabular"
+)
+
+// Limits of a profile.
+const (
+	// DefaultMaxColumns is how many columns a profile describes; the
+	// rest are counted in OmittedColumns.
+	DefaultMaxColumns = 1024
+	// TopCap is the most distinct values a column may have for its top
+	// values to be kept: past it the exact counts are dropped.
+	TopCap = 64
+	// TopShown is how many top values a profile lists.
+	TopShown = 10
+)
+
+// Options configure a Profiler.
+type Options struct {
+	// Rules are value-level rules to count in the same pass (from a
+	// dataset's checks: Checks.Rules).
+	Rules []Rule
+	// DedupBudget is the memory for row hashes (0: DefaultDedupBudget);
+	// past it sorted runs spill to temporary files in TempDir.
+	DedupBudget int
+	TempDir     string
+	MaxColumns  int // 0: DefaultMaxColumns
+	// Async profiles on a goroutine of its own (see async.go).
+	Async bool
+}
+
+// Rule is a value-level rule counted per value of Column.
+type Rule struct {
+	ID     string
+	Column string
+	In     map[string]bool // values in a set
+	Regex  *regexp.Regexp  // pattern match
+	// Outliers: IQR > 0 counts values beyond IQR times the interquartile
+	// range outside the quartiles; Z > 0 values more than Z standard
+	// deviations from the mean.
+	IQR, Z float64
+}
+
+// Profiler builds a Profile from a stream of rows in bounded memory:
+// per column a HyperLogLog sketch, a KLL sketch of numeric values,
+// shifted sums for the mean and variance, exact top values up to TopCap, and a
+// 128-bit hash of every row for duplicates.
+type Profiler struct {
+	o      Options
+	cols   []*colState
+	rows   int64
+	dd     *dedup
+	rowBuf []byte // the current row, each cell as length and text, for its hash
+	rowLo  uint64
+	rules  map[string][]*ruleState
+	byName map[string]*colState
+	async  *async
+}
+
+type colState struct {
+	name          string
+	values, nulls int64
+	types         [nTypes]int64
+	hll           *hll
+	kll           *kll
+	numN          int64
+	shift         float64 // the first number: sums are of x - shift, which keeps them stable
+	s1, s2        float64 // sums of x - shift and of its squares
+	min, max      float64
+	timeN         int64
+	minT, maxT    int64
+	minLen        int
+	maxLen        int
+	top           map[string]int // value -> index in topN; nil once past TopCap
+	topN          []int64
+	rules         []*ruleState
+}
+
+type ruleState struct {
+	Rule
+	checked, matched int64
+	col              *colState
+}
+
+// NewProfiler returns a Profiler with options o.
+func NewProfiler(o Options) *Profiler {
+	if o.MaxColumns <= 0 {
+		o.MaxColumns = DefaultMaxColumns
+	}
+	p := &Profiler{o: o, dd: newDedup(o.DedupBudget, o.TempDir),
+		rules: map[string][]*ruleState{}, byName: map[string]*colState{}}
+	for _, r := range o.Rules {
+		p.rules[r.Column] = append(p.rules[r.Column], &ruleState{Rule: r})
+	}
+	if o.Async {
+		p.startAsync()
+	}
+	return p
+}
+
+// A nil *Profiler ignores AddColumn, Observe and EndRow.
+
+// AddColumn names column i; columns are added in order, before the
+// first row that has them. A column that appears after some rows (a
+// JSON Lines key seen late) counts those rows as missing.
+func (p *Profiler) AddColumn(i int, name string) {
+	switch {
+	case p == nil:
+	case p.async != nil:
+		p.async.addColumn(i, name)
+	default:
+		p.addColumn(i, name)
+	}
+}
+
+func (p *Profiler) addColumn(i int, name string) {
+	if i != len(p.cols) {
+		return
+	}
+	var c *colState
+	if i < p.o.MaxColumns {
+		c = &colState{name: name, nulls: p.rows, min: math.Inf(1), max: math.Inf(-1),
+			minT: math.MaxInt64, maxT: math.MinInt64, minLen: math.MaxInt, hll: newHLL(), top: map[string]int{}}
+		for _, r := range p.rules[name] {
+			r.col = c
+			c.rules = append(c.rules, r)
+		}
+	}
+	p.cols = append(p.cols, c)
+}
+
+// Observe adds the value of column i in the current row: v and its text
+// (v.AppendText; nil for a null).
+func (p *Profiler) Observe(i int, v tabular.Value, text []byte) {
+	switch {
+	case p == nil:
+	case p.async != nil:
+		p.async.observe(i, v, text)
+	default:
+		p.observe(i, v, text)
+	}
+}
+
+func (p *Profiler) observe(i int, v tabular.Value, text []byte) {
+	var h uint64
+	if v.IsNull() {
+		p.rowBuf = append(p.rowBuf, nullMark[:]...)
+		h = 0x8c6a7d1c0b5e3f29
+	} else {
+		p.rowBuf = binary.LittleEndian.AppendUint32(p.rowBuf, uint32(len(text)))
+		p.rowBuf = append(p.rowBuf, text...)
+		h = xxhash.Sum64(text)
+	}
+	p.rowLo = (bitsRotate(p.rowLo, 23) ^ h) * 0x9e3779b97f4a7c15
+	if i >= len(p.cols) || p.cols[i] == nil {
+		return
+	}
+	c := p.cols[i]
+	if v.IsNull() || (v.Kind() == tabular.String && len(text) == 0) {
+		c.nulls++
+		return
+	}
+	c.observe(v, text, h)
+}
+
+// EndRow ends the current row.
+func (p *Profiler) EndRow() {
+	switch {
+	case p == nil:
+	case p.async != nil:
+		p.async.endRow()
+	default:
+		p.endRow()
+	}
+}
+
+func (p *Profiler) endRow() {
+	p.rows++
+	// Two 64-bit hashes of different inputs: of the row's bytes, and a
+	// fold of its cells' hashes.
+	p.dd.add(rowHash{xxhash.Sum64(p.rowBuf), p.rowLo})
+	p.rowBuf = p.rowBuf[:0]
+	p.rowLo = 0
+}
+
+var nullMark = [4]byte{0xff, 0xff, 0xff, 0xff}
+
+func bitsRotate(x uint64, k uint) uint64 { return x<<k | x>>(64-k) }
+
+func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
+	c.values++
+	c.hll.add(h)
+	c.minLen = min(c.minLen, len(text))
+	c.maxLen = max(c.maxLen, len(text))
+	var t vtype
+	var num float64
+	var unix int64
+	switch v.Kind() {
+	case tabular.Int:
+		t, num = tInt, float64(v.Int())
+	case tabular.Float:
+		t, num = tFloat, v.Float()
+	case tabular.Bool:
+		t = tBool
+	case tabular.JSON:
+		t = tJSON
+	default:
+		t, num, unix = inferText(text)
+	}
+	c.types[t]++
+	switch t {
+	case tInt, tFloat:
+		if !math.IsNaN(num) && !math.IsInf(num, 0) { // NaN and infinities (Parquet) have no place in a mean
+			c.addNumber(num)
+		}
+	case tDate, tTimestamp:
+		c.timeN++
+		c.minT, c.maxT = min(c.minT, unix), max(c.maxT, unix)
+	}
+	if c.top != nil {
+		if k, ok := c.top[string(text)]; ok { // a lookup: no allocation
+			c.topN[k]++
+		} else if len(c.top) < TopCap {
+			c.top[string(text)] = len(c.topN)
+			c.topN = append(c.topN, 1)
+		} else {
+			c.top, c.topN = nil, nil // not a low-cardinality column
+		}
+	}
+	for _, r := range c.rules {
+		r.observe(text, t, num)
+	}
+}
+
+// addNumber updates the shifted sums (no division per value; the shift by
+// the first value keeps the variance free of cancellation for data whose
+// spread is small against its magnitude), the sketch and the extremes.
+func (c *colState) addNumber(x float64) {
+	if c.kll == nil {
+		c.kll = newKLL()
+		c.shift = x
+	}
+	c.kll.add(x)
+	c.numN++
+	d := x - c.shift
+	c.s1 += d
+	c.s2 += d * d
+	c.min, c.max = min(c.min, x), max(c.max, x)
+}
+
+// meanSD returns the mean and the population standard deviation.
+func (c *colState) meanSD() (float64, float64) {
+	n := float64(c.numN)
+	v := (c.s2 - c.s1*c.s1/n) / n
+	return c.shift + c.s1/n, math.Sqrt(max(v, 0))
+}
+
+func (r *ruleState) observe(text []byte, t vtype, num float64) {
+	switch {
+	case r.In != nil:
+		r.checked++
+		if r.In[string(text)] {
+			r.matched++
+		}
+	case r.Regex != nil:
+		r.checked++
+		if r.Regex.Match(text) {
+			r.matched++
+		}
+	default: // outliers: counted from the sketch at the end
+		if t == tInt || t == tFloat {
+			r.checked++
+		}
+	}
+}
+
+// Profile finishes the profile. It releases the Profiler's temporary
+// files; call it once.
+func (p *Profiler) Profile() (*Profile, error) {
+	p.stopAsync()
+	dups, err := p.dd.duplicates()
+	if err != nil {
+		return nil, err
+	}
+	prof := &Profile{Rows: p.rows, DuplicateRows: dups}
+	for _, c := range p.cols {
+		if c == nil {
+			prof.OmittedColumns++
+			continue
+		}
+		prof.Columns = append(prof.Columns, c.profile(p.rows))
+		for _, r := range c.rules {
+			prof.Rules = append(prof.Rules, r.count())
+		}
+	}
+	for _, r := range p.o.Rules { // rules of columns the data does not have
+		if prof.Rule(r.ID) == nil {
+			prof.Rules = append(prof.Rules, RuleCount{ID: r.ID, Column: r.Column})
+		}
+	}
+	return prof, nil
+}
+
+// Close releases temporary files if Profile was not called.
+func (p *Profiler) Close() {
+	if p != nil {
+		p.stopAsync()
+		p.dd.close()
+	}
+}
+
+func (p *Profiler) stopAsync() {
+	if p.async != nil {
+		p.async.wait()
+		p.async = nil
+	}
+}
+
+func (c *colState) profile(rows int64) Column {
+	col := Column{Name: c.name, Type: "empty", Values: c.values, Missing: rows - c.values}
+	if rows > 0 {
+		col.Completeness = float64(c.values) / float64(rows)
+	}
+	if c.values == 0 {
+		return col
+	}
+	col.Types = map[string]int64{}
+	best := vtype(0)
+	for t, n := range c.types {
+		if n > 0 {
+			col.Types[typeNames[t]] = n
+		}
+		if n > c.types[best] {
+			best = vtype(t)
+		}
+	}
+	conforming := c.types[best]
+	if best == tInt && c.types[tFloat] > 0 || best == tFloat {
+		best, conforming = tFloat, c.types[tInt]+c.types[tFloat]
+	}
+	col.Type = typeNames[best]
+	col.Conformance = float64(conforming) / float64(c.values)
+	col.Distinct = int64(math.Round(c.hll.estimate()))
+	col.Distinct = min(max(col.Distinct, 1), c.values)
+	if c.top != nil { // at most TopCap distinct values: exact
+		col.Distinct = int64(len(c.top))
+	}
+	col.Uniqueness = float64(col.Distinct) / float64(c.values)
+	col.MinLength, col.MaxLength = c.minLen, c.maxLen
+	if c.numN > 0 {
+		mean, sd := c.meanSD()
+		col.Numeric = &Numeric{Count: c.numN, Min: c.min, Max: c.max, Mean: mean, StdDev: sd}
+		for i, v := range c.kll.quantiles(QuantileRanks) {
+			col.Numeric.Quantiles = append(col.Numeric.Quantiles, Quantile{QuantileRanks[i], v})
+		}
+	}
+	if c.timeN > 0 {
+		col.MinTime = time.Unix(c.minT, 0).UTC().Format(time.RFC3339)
+		col.MaxTime = time.Unix(c.maxT, 0).UTC().Format(time.RFC3339)
+	}
+	if c.top != nil {
+		for v, k := range c.top {
+			col.Top = append(col.Top, ValueCount{v, c.topN[k]})
+		}
+		slices.SortFunc(col.Top, func(a, b ValueCount) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+		})
+		col.Top = col.Top[:min(len(col.Top), TopShown)]
+	}
+	return col
+}
+
+// count finishes a rule; outliers are counted from the column's sketch.
+func (r *ruleState) count() RuleCount {
+	rc := RuleCount{ID: r.ID, Column: r.Column, Checked: r.checked, Matched: r.matched}
+	c := r.col
+	if r.In != nil || r.Regex != nil || c == nil || c.kll == nil || c.numN == 0 {
+		return rc
+	}
+	var lo, hi float64
+	if r.IQR > 0 {
+		q := c.kll.quantiles([]float64{0.25, 0.75})
+		iqr := q[1] - q[0]
+		lo, hi = q[0]-r.IQR*iqr, q[1]+r.IQR*iqr
+	} else {
+		mean, sd := c.meanSD()
+		lo, hi = mean-r.Z*sd, mean+r.Z*sd
+	}
+	below := c.kll.rank(lo)
+	atMost := c.kll.rankAtMost(hi)
+	rc.Matched = int64(math.Round((below + 1 - atMost) * float64(c.numN)))
+	rc.Estimated = len(c.kll.levels) > 1
+	return rc
+}
