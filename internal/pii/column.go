@@ -28,6 +28,9 @@ type ColumnScanner struct {
 	sc    *scanner
 	cols  []*column
 	found []cand // resolve's buffer
+	// general has every cell take the general path (scan), not scanOne:
+	// the differential tests compare the two.
+	general bool
 }
 
 // column is what a ColumnScanner knows of one column.
@@ -89,8 +92,15 @@ func (s *ColumnScanner) Observe(col int, value []byte) {
 		c.ssn.observe(v)
 	}
 	s.sc.weakPhone = c.ctx.boost[kPhone] > 0
-	cands := s.sc.scan(v)
-	if freeText(v, len(s.sc.toks)) {
+	var cands []cand
+	one := false
+	if !s.general {
+		cands, one = s.sc.scanOne(v) // a cell of one token: the fast path
+	}
+	if !one {
+		cands = s.sc.scan(v)
+	}
+	if !one && freeText(v, len(s.sc.toks)) {
 		// In free text only what would be a finding counts; weak matches
 		// among many words are noise, not evidence.
 		c.texty++

@@ -1,8 +1,17 @@
 package pii
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/coffer-vault/coffer/internal/pii/corpus"
 )
 
 // The scanning path's shortcuts must give what the plain code gives.
@@ -84,6 +93,272 @@ func TestTokenizeBlocks(t *testing.T) {
 		for k := range want {
 			if sc.toks[k] != want[k] {
 				t.Fatalf("%q: token %d = %+v, want %+v", w, k, sc.toks[k], want[k])
+			}
+		}
+	}
+}
+
+// The one-token fast path (scanOne) against the general path (scan): the
+// same candidates, in the same order, for every cell it takes, and so the
+// same Results.
+
+// poolKinds are every kind corpus.Pool makes: the benchmark's columns and
+// the pii types.
+var poolKinds = []string{
+	"FIRST", "LAST", "PERSON", "UUID", "TIMESTAMP", "AMOUNT", "INT", "STATUS", "SKU", "SHA256",
+	"NOTE", "DATE_OF_BIRTH", "EMAIL", "PHONE", "DOB", "ADDRESS", "CREDIT_CARD", "IBAN",
+	"IP_ADDRESS", "MAC_ADDRESS", "URL", "US_SSN", "PASSPORT", "SECRET", "NATIONAL_ID", "ORDER",
+	"TRACKING", "VERSION", "HASH", "DATE",
+}
+
+// fastEqual scans cell (trimmed) on both paths, with and without the
+// phone-column hint, and returns an error if scanOne took the cell and
+// found anything other than what scan finds. It reports whether scanOne
+// took the cell.
+func fastEqual(sc *scanner, cell []byte) (bool, error) {
+	v := trimSpace(cell)
+	if len(v) == 0 {
+		return false, nil
+	}
+	took := false
+	for _, weak := range []bool{false, true} {
+		sc.weakPhone = weak
+		fast, ok := sc.scanOne(v)
+		if !ok {
+			continue
+		}
+		took = true
+		fast = slices.Clone(fast)
+		sc.weakPhone = weak // as Observe sets it before either path
+		general := sc.scan(v)
+		if len(sc.toks) != 1 || sc.toks[0].cs != 0 || int(sc.toks[0].ce) != len(v) {
+			return true, fmt.Errorf("%q (weakPhone %v): the fast path took a cell that is not one whole token (%d tokens)", v, weak, len(sc.toks))
+		}
+		if !slices.Equal(fast, general) {
+			return true, fmt.Errorf("%q (weakPhone %v): fast path %+v, general path %+v", v, weak, fast, general)
+		}
+	}
+	return took, nil
+}
+
+// scanBoth feeds the same cells to a ColumnScanner on the fast path and
+// one on the general path.
+type scanBoth struct{ fast, general *ColumnScanner }
+
+func newScanBoth() scanBoth {
+	g := NewColumnScanner(Options{})
+	g.general = true
+	return scanBoth{NewColumnScanner(Options{}), g}
+}
+
+func (b scanBoth) name(col int, name string) {
+	b.fast.AddColumn(col, name)
+	b.general.AddColumn(col, name)
+}
+
+func (b scanBoth) observe(col int, v []byte) {
+	b.fast.Observe(col, v)
+	b.general.Observe(col, v)
+}
+
+func (b scanBoth) check(t *testing.T, what string) {
+	t.Helper()
+	f, g := b.fast.Results(), b.general.Results()
+	if !reflect.DeepEqual(f, g) {
+		fj, _ := json.MarshalIndent(f, "", " ")
+		gj, _ := json.MarshalIndent(g, "", " ")
+		t.Fatalf("%s: Results differ between the fast and the general path\nfast:    %s\ngeneral: %s", what, fj, gj)
+	}
+}
+
+// TestFastPathCorpus: every value of the accuracy corpus, cell by cell
+// and as columns (counts, shares, confidences, examples).
+func TestFastPathCorpus(t *testing.T) {
+	b, err := os.ReadFile("testdata/corpus.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := corpus.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := newScanner(nil)
+	both := newScanBoth()
+	cells, took := 0, 0
+	for i, c := range cols {
+		both.name(i, c.Name)
+		for _, v := range c.Values {
+			ok, err := fastEqual(sc, []byte(v))
+			if err != nil {
+				t.Fatalf("corpus column %s: %v", c.Name, err)
+			}
+			cells++
+			if ok {
+				took++
+			}
+			both.observe(i, []byte(v))
+		}
+	}
+	both.check(t, "accuracy corpus")
+	t.Logf("%d of %d corpus cells took the fast path", took, cells)
+	if took < cells/3 {
+		t.Fatalf("only %d of %d corpus cells took the fast path: the comparison tests little", took, cells)
+	}
+}
+
+// TestFastPathPools: the benchmark's pools, and every other kind
+// corpus.Pool makes, under the benchmark's column names and under a
+// neutral one.
+func TestFastPathPools(t *testing.T) {
+	sc := newScanner(nil)
+	for _, kind := range poolKinds {
+		both := newScanBoth()
+		both.name(0, strings.ToLower(kind))
+		both.name(1, "col")
+		for _, c := range benchColumns {
+			if c.kind == kind {
+				both.name(0, c.name)
+			}
+		}
+		took := 0
+		pool := corpus.Pool(kind, 2048, 99)
+		for _, v := range pool {
+			ok, err := fastEqual(sc, []byte(v))
+			if err != nil {
+				t.Fatalf("pool %s: %v", kind, err)
+			}
+			if ok {
+				took++
+			}
+			both.observe(0, []byte(v))
+			both.observe(1, []byte(v))
+		}
+		both.check(t, "pool "+kind)
+		t.Logf("%-14s %4d of %d cells took the fast path", kind, took, len(pool))
+	}
+	// The benchmark table itself, as the benchmark scans it.
+	both := newScanBoth()
+	for i, c := range benchColumns {
+		both.name(i, c.name)
+	}
+	for i, c := range benchColumns {
+		for _, v := range corpus.Pool(c.kind, 4096, uint64(i+1)) {
+			both.observe(i, []byte(v))
+		}
+	}
+	both.check(t, "benchmark table")
+}
+
+// adversarialCell makes a cell near the shapes the fast path dispatches
+// on: random bytes of the classes it looks at, or a pool value with a
+// byte replaced, inserted or removed.
+func adversarialCell(r *rand.Rand, pools [][]string) []byte {
+	const alphabet = "0123456789abcdefxyzABCDEFXYZ@:.-/+()_ ,;'\"[]<>!?#=%\t"
+	high := []string{"é", "É", "«", "»", "“", "”", "ß", "\xff"}
+	if r.IntN(2) == 0 {
+		p := pools[r.IntN(len(pools))]
+		w := []byte(p[r.IntN(len(p))])
+		for range 1 + r.IntN(2) {
+			k := r.IntN(len(w) + 1)
+			c := alphabet[r.IntN(len(alphabet))]
+			switch r.IntN(3) {
+			case 0:
+				w = slices.Insert(w, k, c)
+			case 1:
+				if k < len(w) {
+					w[k] = c
+				}
+			default:
+				if k < len(w) {
+					w = slices.Delete(w, k, k+1)
+				}
+			}
+		}
+		return w
+	}
+	n := 1 + r.IntN(48)
+	var w []byte
+	for len(w) < n {
+		if r.IntN(20) == 0 {
+			w = append(w, high[r.IntN(len(high))]...)
+		} else {
+			w = append(w, alphabet[r.IntN(len(alphabet))])
+		}
+	}
+	return w
+}
+
+// TestFastPathRandom: random and adversarial cells, cell by cell.
+func TestFastPathRandom(t *testing.T) {
+	var pools [][]string
+	for _, kind := range poolKinds {
+		pools = append(pools, corpus.Pool(kind, 256, 7))
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	sc := newScanner(nil)
+	took := 0
+	const n = 100000
+	for range n {
+		ok, err := fastEqual(sc, adversarialCell(r, pools))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			took++
+		}
+	}
+	t.Logf("%d of %d random cells took the fast path", took, n)
+}
+
+// FuzzFastPathEqual compares the per-cell candidates of both paths.
+func FuzzFastPathEqual(f *testing.F) {
+	for _, s := range scanSeeds(f) {
+		f.Add(s)
+	}
+	for _, kind := range poolKinds {
+		for _, v := range corpus.Pool(kind, 8, 3) {
+			f.Add(v)
+		}
+	}
+	sc := newScanner(nil)
+	f.Fuzz(func(t *testing.T, cell string) {
+		if _, err := fastEqual(sc, []byte(cell)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// isUUIDSlow is isUUID byte by byte.
+func isUUIDSlow(b []byte) bool {
+	if len(b) != 36 {
+		return false
+	}
+	for i, c := range b {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+		} else if !isHex(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestUUIDShortcut: isUUID checks the dashes first, then the hex groups.
+func TestUUIDShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, u := range corpus.Pool("UUID", 512, 1) {
+		for range 8 {
+			w := []byte(u)
+			if r.IntN(4) > 0 {
+				w[r.IntN(len(w))] = "0aF-gZ_ "[r.IntN(8)]
+			}
+			if r.IntN(10) == 0 {
+				w = w[:r.IntN(len(w))]
+			}
+			if got, want := isUUID(w), isUUIDSlow(w); got != want {
+				t.Fatalf("isUUID(%q) = %v, want %v", w, got, want)
 			}
 		}
 	}

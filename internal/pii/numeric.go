@@ -55,8 +55,12 @@ func (sc *scanner) numericSpan(i, e int) (int32, int32) {
 // whether any claimed it (a timestamp or a time of day claims its span
 // without a finding, so that its parts are not read as something else).
 func (sc *scanner) numberAt(start, stop int32) bool {
+	return sc.numberAtShape(start, stop, numberShape(sc.text[start:stop]))
+}
+
+// numberAtShape is numberAt with the shape of text[start:stop] known.
+func (sc *scanner) numberAtShape(start, stop int32, sh numShape) bool {
 	w := sc.text[start:stop]
-	sh := numberShape(w)
 	nd, dots, colons, seps := sh.digits, sh.dots, sh.colons, sh.seps
 	n := len(sc.cands)
 	if len(w) == 17 || len(w) == 14 {
