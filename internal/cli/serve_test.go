@@ -80,8 +80,8 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	out, e, code := runCLI(t, home, "principal", "key", "create", "bob", "--purpose", "marketing", "-o", "json")
 	var k struct{ ID, Secret string }
-	if err := json.Unmarshal([]byte(out), &k); err != nil || k.ID == "" || len(k.Secret) != 40 {
-		t.Fatalf("key create output %q: %v", out, err)
+	if err := json.Unmarshal([]byte(out), &k); code != 0 || err != nil || k.ID == "" || len(k.Secret) != 40 {
+		t.Fatalf("key create = %d, output %q: %v %s", code, out, err, e)
 	}
 	if out, _, _ := runCLI(t, home, "principal", "key", "ls"); !strings.Contains(out, k.ID) || strings.Contains(out, k.Secret) || !strings.Contains(out, "active") {
 		t.Errorf("key ls:\n%s", out)

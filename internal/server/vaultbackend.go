@@ -161,9 +161,7 @@ func explanation(ac vault.AccessCheck) Explanation {
 		}
 		e.Reasons = append(e.Reasons, line)
 	}
-	for _, n := range ac.Notes {
-		e.Reasons = append(e.Reasons, n)
-	}
+	e.Reasons = append(e.Reasons, ac.Notes...)
 	if len(ac.Views) > 0 {
 		e.Reasons = append(e.Reasons, "views that apply to the read: "+strings.Join(ac.Views, ", "))
 	}
