@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"strings"
 	"time"
 
@@ -23,12 +24,13 @@ type gate struct {
 	checks *quality.Checks  // nil: the dataset has no checks
 	prev   *quality.Profile // nil: no earlier accepted version with a profile
 	off    bool             // profiling off (benchmarks only)
+	inline bool             // profile on the scanning goroutine (benchmarks only)
 }
 
 // newGate loads the checks of dataset name; prev is its latest accepted
 // version.
 func (v *Vault) newGate(ctx context.Context, name string, prev catalog.Version) (*gate, error) {
-	g := &gate{off: v.noQuality}
+	g := &gate{off: v.noQuality, inline: v.inlineQuality}
 	if g.off {
 		return g, nil
 	}
@@ -50,7 +52,9 @@ func (g *gate) options() *quality.Options {
 	if g == nil || g.off {
 		return nil
 	}
-	o := &quality.Options{} // Async measured no faster on the shared 2-vCPU machine (docs/benchmarks.md)
+	// With more than one core the profile is made on a goroutine of its own,
+	// beside the PII scan and the encryption (docs/benchmarks.md, "Quality").
+	o := &quality.Options{Async: !g.inline && runtime.NumCPU() > 1}
 	if g.checks != nil {
 		o.Rules = g.checks.Rules()
 	}

@@ -114,8 +114,8 @@ func BenchmarkPutQuality(b *testing.B) {
 	if _, err := v.SetChecks(ctx, "on", "bench.yaml", []byte(benchChecks)); err != nil {
 		b.Fatal(err)
 	}
-	putOnce := func(name string, off bool) (time.Duration, time.Duration) {
-		v.noQuality = off
+	putOnce := func(name string, off, inline bool) (time.Duration, time.Duration) {
+		v.noQuality, v.inlineQuality = off, inline
 		f, err := os.Open(data)
 		if err != nil {
 			b.Fatal(err)
@@ -127,28 +127,32 @@ func BenchmarkPutQuality(b *testing.B) {
 		}
 		return time.Since(start), cpuTime() - cpu0
 	}
-	var wall, cpu [2][]time.Duration // [off, on]
+	// off: no profile, no checks; on: as put runs (the profile on its own
+	// goroutine when there is more than one core); inline: the profile on
+	// the PII scan's goroutine, the design before.
+	names := []string{"off", "on", "inline"}
+	var wall, cpu [3][]time.Duration
 	b.ResetTimer()
 	for range b.N {
 		for r := range rounds {
-			for i, name := range []string{"off", "on"} {
-				if r%2 == 1 { // alternate who goes first
-					i = 1 - i
-					name = []string{"off", "on"}[i]
-				}
-				w, c := putOnce(name, i == 0)
+			for k := range names {
+				i := (k + r) % len(names) // rotate who goes first
+				w, c := putOnce(names[i], i == 0, i == 2)
 				wall[i], cpu[i] = append(wall[i], w), append(cpu[i], c)
-				b.Logf("round %d %-3s %7.1f MB/s wall %7.1f MB/s cpu", r+1, name, mbps(size, w), mbps(size, c))
+				b.Logf("round %d %-6s %7.1f MB/s wall %7.1f MB/s cpu", r+1, names[i], mbps(size, w), mbps(size, c))
 			}
 		}
 	}
 	b.StopTimer()
-	offW, onW, offC, onC := median(wall[0]), median(wall[1]), median(cpu[0]), median(cpu[1])
+	offW, onW, inW := median(wall[0]), median(wall[1]), median(wall[2])
+	offC, onC := median(cpu[0]), median(cpu[1])
 	b.ReportMetric(float64(size)/1e6, "input-MB")
 	b.ReportMetric(mbps(size, offW), "off-MB/s")
 	b.ReportMetric(mbps(size, onW), "on-MB/s")
+	b.ReportMetric(mbps(size, inW), "inline-MB/s")
 	b.ReportMetric(float64(onW)/float64(offW), "on/off-wall")
 	b.ReportMetric(float64(onC)/float64(offC), "on/off-cpu")
+	b.ReportMetric(float64(inW)/float64(offW), "inline/off-wall")
 }
 
 func mbps(n int64, d time.Duration) float64 { return float64(n) / 1e6 / d.Seconds() }

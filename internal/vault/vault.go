@@ -27,21 +27,22 @@ import (
 
 // Vault is an open vault.
 type Vault struct {
-	Home       string
-	cfg        config.Config
-	sec        Secrets
-	cat        catalog.Store
-	blobs      blob.Store
-	closeBlobs func() error
-	keys       kms.Keyring
-	mgr        kms.Manager // nil when the keys live in an external KMS
-	chain      *audit.Chain
-	chunkSize  int
-	actor      string
-	now        func() time.Time
-	access     access       // who it acts for (access.go)
-	cache      *accessCache // parsed policies and views, for servers (accesscache.go)
-	noQuality  bool         // no profiles, no checks: for the quality benchmark's baseline only
+	Home          string
+	cfg           config.Config
+	sec           Secrets
+	cat           catalog.Store
+	blobs         blob.Store
+	closeBlobs    func() error
+	keys          kms.Keyring
+	mgr           kms.Manager // nil when the keys live in an external KMS
+	chain         *audit.Chain
+	chunkSize     int
+	actor         string
+	now           func() time.Time
+	access        access       // who it acts for (access.go)
+	cache         *accessCache // parsed policies and views, for servers (accesscache.go)
+	noQuality     bool         // no profiles, no checks: for the quality benchmark's baseline only
+	inlineQuality bool         // profile on the scanning goroutine: for the quality benchmark only
 }
 
 // InitOptions configures a new vault.
