@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"slices"
 )
 
 // rowHash is a 128-bit digest of one row: two independent 64-bit hashes.
@@ -64,7 +63,7 @@ func (d *dedup) add(h rowHash) {
 }
 
 func (d *dedup) spill() {
-	slices.SortFunc(d.buf, cmpRowHash)
+	sortRowHashes(d.buf)
 	f, err := os.CreateTemp(d.dir, "coffer-dedup-*")
 	if err != nil {
 		d.err = err
@@ -143,7 +142,7 @@ func (d *dedup) duplicates() (int64, error) {
 	if d.err != nil {
 		return 0, d.err
 	}
-	slices.SortFunc(d.buf, cmpRowHash)
+	sortRowHashes(d.buf)
 	srcs, err := d.readers(d.buf)
 	if err != nil {
 		return 0, err

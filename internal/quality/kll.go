@@ -20,11 +20,13 @@ const KLLRankError = 0.0165
 // profile of the same data is always the same.
 type kll struct {
 	levels [][]float64
-	caps   []int  // capacity of each level, for the current height
-	size   int    // items held
-	max    int    // items held before a compaction
-	n      int64  // values added
-	rnd    uint64 // xorshift state
+	caps   []int     // capacity of each level, for the current height
+	size   int       // items held
+	max    int       // items held before a compaction
+	n      int64     // values added
+	rnd    uint64    // xorshift state
+	keys   []uint64  // scratch of sortFloats
+	merged []float64 // scratch of compress: the next level above
 }
 
 func newKLL() *kll {
@@ -71,7 +73,9 @@ func (s *kll) coin() bool {
 
 // compress compacts the first level over its capacity: sorted, every
 // other item (from a random offset) moves up a level with twice the
-// weight. It stops as soon as the sketch fits again.
+// weight. It stops as soon as the sketch fits again. Levels above the
+// first are always sorted (items move up by merging), so only the first
+// is sorted here.
 func (s *kll) compress() {
 	for h := 0; h < len(s.levels); h++ {
 		if len(s.levels[h]) < s.caps[h] {
@@ -81,15 +85,33 @@ func (s *kll) compress() {
 			s.grow()
 		}
 		lv := s.levels[h]
-		slices.Sort(lv)
+		if h == 0 {
+			s.sortFloats(lv) // the levels above are kept sorted
+		}
 		keep := len(lv) % 2 // an odd item out stays at this level
 		off := 0
 		if s.coin() {
 			off = 1
 		}
-		for i := keep + off; i < len(lv); i += 2 {
-			s.levels[h+1] = append(s.levels[h+1], lv[i])
+		// Merge every other item into the sorted level above: a linear
+		// pass, where sorting that level at its own compaction would
+		// cost n log n. Its items are those the plain append would give.
+		up, m := s.levels[h+1], s.merged[:0]
+		i, j := 0, keep+off
+		for i < len(up) && j < len(lv) {
+			if lv[j] < up[i] {
+				m = append(m, lv[j])
+				j += 2
+			} else {
+				m = append(m, up[i])
+				i++
+			}
 		}
+		m = append(m, up[i:]...)
+		for ; j < len(lv); j += 2 {
+			m = append(m, lv[j])
+		}
+		s.levels[h+1], s.merged = m, up[:0] // each array belongs to one level or to merged
 		s.levels[h] = lv[:keep]
 		s.size = 0
 		for _, l := range s.levels {
@@ -172,4 +194,27 @@ func (s *kll) share(in func(float64) bool) float64 {
 		return 0
 	}
 	return float64(below) / float64(total)
+}
+
+// sortFloats sorts lv (no NaN: addNumber keeps them out) as slices.Sort
+// does, faster: as integers that order as the floats do (sign bit flipped
+// for positive numbers, all bits for negative ones), which spares the
+// NaN tests of cmp.Less. Only -0 and +0 may end in another order than
+// slices.Sort leaves them; they are equal as numbers.
+func (s *kll) sortFloats(lv []float64) {
+	k := s.keys[:0]
+	for _, x := range lv {
+		b := math.Float64bits(x)
+		k = append(k, b^(uint64(int64(b)>>63)|1<<63))
+	}
+	slices.Sort(k)
+	for i, b := range k {
+		if b>>63 == 1 {
+			b ^= 1 << 63
+		} else {
+			b = ^b
+		}
+		lv[i] = math.Float64frombits(b)
+	}
+	s.keys = k
 }

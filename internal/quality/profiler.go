@@ -71,7 +71,7 @@ type colState struct {
 	name          string
 	values, nulls int64
 	types         [nTypes]int64
-	hll           *hll
+	hll           *hll // nil while top counts every distinct value (see observe)
 	kll           *kll
 	numN          int64
 	shift         float64 // the first number: sums are of x - shift, which keeps them stable
@@ -81,8 +81,7 @@ type colState struct {
 	minT, maxT    int64
 	minLen        int
 	maxLen        int
-	top           map[string]int // value -> index in topN; nil once past TopCap
-	topN          []int64
+	top           *topTable // exact counts; nil once past TopCap values
 	rules         []*ruleState
 }
 
@@ -90,6 +89,7 @@ type ruleState struct {
 	Rule
 	checked, matched int64
 	col              *colState
+	fixed            *fixedMatcher // Regex as a table, when it has that shape
 }
 
 // NewProfiler returns a Profiler with options o.
@@ -100,7 +100,7 @@ func NewProfiler(o Options) *Profiler {
 	p := &Profiler{o: o, dd: newDedup(o.DedupBudget, o.TempDir),
 		rules: map[string][]*ruleState{}, byName: map[string]*colState{}}
 	for _, r := range o.Rules {
-		p.rules[r.Column] = append(p.rules[r.Column], &ruleState{Rule: r})
+		p.rules[r.Column] = append(p.rules[r.Column], &ruleState{Rule: r, fixed: newFixedMatcher(r.Regex)})
 	}
 	if o.Async {
 		p.startAsync()
@@ -130,7 +130,7 @@ func (p *Profiler) addColumn(i int, name string) {
 	var c *colState
 	if i < p.o.MaxColumns {
 		c = &colState{name: name, nulls: p.rows, min: math.Inf(1), max: math.Inf(-1),
-			minT: math.MaxInt64, maxT: math.MinInt64, minLen: math.MaxInt, hll: newHLL(), top: map[string]int{}}
+			minT: math.MaxInt64, maxT: math.MinInt64, minLen: math.MaxInt, top: &topTable{}}
 		for _, r := range p.rules[name] {
 			r.col = c
 			c.rules = append(c.rules, r)
@@ -199,7 +199,23 @@ func bitsRotate(x uint64, k uint) uint64 { return x<<k | x>>(64-k) }
 
 func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
 	c.values++
-	c.hll.add(h)
+	// While the column has at most TopCap distinct values, top holds each
+	// one's hash: the HyperLogLog, whose registers depend only on the set
+	// of distinct hashes, is built from them when a value past TopCap
+	// comes, with the same registers as if it had seen every value.
+	k := -1
+	if c.top != nil {
+		if k = c.top.add(h, text); k < 0 {
+			c.hll = newHLL()
+			for _, th := range c.top.hash[:len(c.top.vals)] {
+				c.hll.add(th)
+			}
+			c.top = nil // not a low-cardinality column
+		}
+	}
+	if c.top == nil {
+		c.hll.add(h)
+	}
 	c.minLen = min(c.minLen, len(text))
 	c.maxLen = max(c.maxLen, len(text))
 	var t vtype
@@ -214,6 +230,15 @@ func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
 		t = tBool
 	case tabular.JSON:
 		t = tJSON
+	case tabular.String:
+		if k >= 0 && c.top.typed[k] { // a value seen before: its type too
+			t, num, unix = c.top.typ[k], c.top.num[k], c.top.unix[k]
+			break
+		}
+		t, num, unix = inferText(text)
+		if k >= 0 {
+			c.top.typed[k], c.top.typ[k], c.top.num[k], c.top.unix[k] = true, t, num, unix
+		}
 	default:
 		t, num, unix = inferText(text)
 	}
@@ -226,16 +251,6 @@ func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
 	case tDate, tTimestamp:
 		c.timeN++
 		c.minT, c.maxT = min(c.minT, unix), max(c.maxT, unix)
-	}
-	if c.top != nil {
-		if k, ok := c.top[string(text)]; ok { // a lookup: no allocation
-			c.topN[k]++
-		} else if len(c.top) < TopCap {
-			c.top[string(text)] = len(c.topN)
-			c.topN = append(c.topN, 1)
-		} else {
-			c.top, c.topN = nil, nil // not a low-cardinality column
-		}
 	}
 	for _, r := range c.rules {
 		r.observe(text, t, num)
@@ -270,6 +285,11 @@ func (r *ruleState) observe(text []byte, t vtype, num float64) {
 	case r.In != nil:
 		r.checked++
 		if r.In[string(text)] {
+			r.matched++
+		}
+	case r.fixed != nil:
+		r.checked++
+		if r.fixed.match(text) {
 			r.matched++
 		}
 	case r.Regex != nil:
@@ -350,10 +370,11 @@ func (c *colState) profile(rows int64) Column {
 	}
 	col.Type = typeNames[best]
 	col.Conformance = float64(conforming) / float64(c.values)
-	col.Distinct = int64(math.Round(c.hll.estimate()))
-	col.Distinct = min(max(col.Distinct, 1), c.values)
 	if c.top != nil { // at most TopCap distinct values: exact
-		col.Distinct = int64(len(c.top))
+		col.Distinct = int64(len(c.top.vals))
+	} else {
+		col.Distinct = int64(math.Round(c.hll.estimate()))
+		col.Distinct = min(max(col.Distinct, 1), c.values)
 	}
 	col.Uniqueness = float64(col.Distinct) / float64(c.values)
 	col.MinLength, col.MaxLength = c.minLen, c.maxLen
@@ -369,8 +390,8 @@ func (c *colState) profile(rows int64) Column {
 		col.MaxTime = time.Unix(c.maxT, 0).UTC().Format(time.RFC3339)
 	}
 	if c.top != nil {
-		for v, k := range c.top {
-			col.Top = append(col.Top, ValueCount{v, c.topN[k]})
+		for k, v := range c.top.vals {
+			col.Top = append(col.Top, ValueCount{v, c.top.n[k]})
 		}
 		slices.SortFunc(col.Top, func(a, b ValueCount) int {
 			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))

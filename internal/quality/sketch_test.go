@@ -115,3 +115,131 @@ func TestDedupSpill(t *testing.T) {
 		}
 	}
 }
+
+// TestSortFloats: the sketch's sort gives what slices.Sort gives, on
+// negative and positive numbers, zeros, infinities, subnormals and ties.
+func TestSortFloats(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	special := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64,
+		math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64, 1e-310, -1e-310, 0.5, -0.5}
+	var s kll
+	for _, n := range []int{0, 1, 2, 10, 128, 201, 1000} {
+		for range 50 {
+			xs := make([]float64, n)
+			for i := range xs {
+				switch r.IntN(4) {
+				case 0:
+					xs[i] = special[r.IntN(len(special))]
+				case 1:
+					xs[i] = float64(r.IntN(5) - 2)
+				default:
+					xs[i] = r.NormFloat64() * math.Pow(10, float64(r.IntN(40)-20))
+				}
+			}
+			want := slices.Clone(xs)
+			slices.Sort(want)
+			s.sortFloats(xs)
+			if !slices.Equal(xs, want) {
+				t.Fatalf("%d values: sortFloats %v, slices.Sort %v", n, xs, want)
+			}
+		}
+	}
+}
+
+// BenchmarkKLL: adding a value to the quantile sketch (amounts of the
+// orders table: exponential, two decimals).
+func BenchmarkKLL(b *testing.B) {
+	r := rand.New(rand.NewPCG(11, 12))
+	xs := make([]float64, 1<<16)
+	for i := range xs {
+		xs[i] = math.Round(r.ExpFloat64()*5000) / 100
+	}
+	s := newKLL()
+	for i := range b.N {
+		s.add(xs[i&(len(xs)-1)])
+	}
+}
+
+// plainCompress is compress as it was before levels were merged: every
+// compacted level sorted, items moved up by appending. TestKLLMerged
+// holds the sketch to it.
+func plainCompress(s *kll) {
+	for h := 0; h < len(s.levels); h++ {
+		if len(s.levels[h]) < s.caps[h] {
+			continue
+		}
+		if h+1 == len(s.levels) {
+			s.grow()
+		}
+		lv := s.levels[h]
+		slices.Sort(lv)
+		keep := len(lv) % 2
+		off := 0
+		if s.coin() {
+			off = 1
+		}
+		for i := keep + off; i < len(lv); i += 2 {
+			s.levels[h+1] = append(s.levels[h+1], lv[i])
+		}
+		s.levels[h] = lv[:keep]
+		s.size = 0
+		for _, l := range s.levels {
+			s.size += len(l)
+		}
+		if s.size < s.max {
+			return
+		}
+	}
+}
+
+// TestKLLMerged: the sketch holds, level by level, the same items as the
+// plain sketch (sort at every compaction) after every add, in sorted
+// order above the first level, and gives the same quantiles and ranks.
+func TestKLLMerged(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	gens := map[string]func(i int) float64{
+		"exp":        func(int) float64 { return r.ExpFloat64() },
+		"ascending":  func(i int) float64 { return float64(i) },
+		"descending": func(i int) float64 { return -float64(i) },
+		"few":        func(int) float64 { return float64(r.IntN(9) + 1) },
+		"mixed":      func(int) float64 { return r.NormFloat64() * 1e6 },
+	}
+	for name, gen := range gens {
+		fast, plain := newKLL(), newKLL()
+		for i := range 200000 {
+			x := gen(i)
+			fast.add(x)
+			plain.levels[0] = append(plain.levels[0], x)
+			plain.size++
+			plain.n++
+			if plain.size >= plain.max {
+				plainCompress(plain)
+			}
+			if i%997 != 0 && i != 199999 {
+				continue
+			}
+			if len(fast.levels) != len(plain.levels) {
+				t.Fatalf("%s, %d values: %d levels, plain %d", name, i+1, len(fast.levels), len(plain.levels))
+			}
+			for h := range fast.levels {
+				got, want := fast.levels[h], slices.Clone(plain.levels[h])
+				slices.Sort(want)
+				if h > 0 && !slices.IsSorted(got) {
+					t.Fatalf("%s, %d values: level %d not sorted", name, i+1, h)
+				}
+				got = slices.Clone(got)
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s, %d values: level %d differs from the plain sketch", name, i+1, h)
+				}
+			}
+		}
+		qs := []float64{0, 0.01, 0.25, 0.5, 0.75, 0.99, 1}
+		if got, want := fast.quantiles(qs), plain.quantiles(qs); !slices.Equal(got, want) {
+			t.Fatalf("%s: quantiles %v, plain %v", name, got, want)
+		}
+		if got, want := fast.rank(0.5), plain.rank(0.5); got != want {
+			t.Fatalf("%s: rank %v, plain %v", name, got, want)
+		}
+	}
+}
