@@ -52,9 +52,11 @@ func (g *gate) options() *quality.Options {
 	if g == nil || g.off {
 		return nil
 	}
-	// With more than one core the profile is made on a goroutine of its own,
-	// beside the PII scan and the encryption (docs/benchmarks.md, "Quality").
-	o := &quality.Options{Async: !g.inline && runtime.NumCPU() > 1}
+	// With more than two cores the profile is made on a goroutine of its
+	// own, beside the PII scan and the encryption, which keep two busy; with
+	// two it is made in line, which measured as fast and costs less CPU
+	// (docs/benchmarks.md, "Quality").
+	o := &quality.Options{Async: !g.inline && runtime.NumCPU() > 2}
 	if g.checks != nil {
 		o.Rules = g.checks.Rules()
 	}
