@@ -93,14 +93,20 @@ func (s *ColumnScanner) Observe(col int, value []byte) {
 	}
 	s.sc.weakPhone = c.ctx.boost[kPhone] > 0
 	var cands []cand
-	one := false
+	words := 0 // tokens, once a path has read the cell
 	if !s.general {
-		cands, one = s.sc.scanOne(v) // a cell of one token: the fast path
+		var one bool
+		if cands, one = s.sc.scanOne(v); one { // a cell of one token: the fast path
+			words = 1
+		} else {
+			cands, words = s.sc.scanGroups(v) // "+44 20 7946 0958", an IBAN in groups
+		}
 	}
-	if !one {
+	if words == 0 {
 		cands = s.sc.scan(v)
+		words = len(s.sc.toks)
 	}
-	if !one && freeText(v, len(s.sc.toks)) {
+	if freeText(v, words) {
 		// In free text only what would be a finding counts; weak matches
 		// among many words are noise, not evidence.
 		c.texty++

@@ -96,3 +96,117 @@ func lanesShape(sum uint64) numShape {
 	return numShape{digits: int(sum & m), dots: int(sum >> 10 & m), dashes: int(sum >> 20 & m),
 		slashes: int(sum >> 30 & m), colons: int(sum >> 40 & m), seps: int(sum >> 50 & m)}
 }
+
+// The grouped fast path. A phone number, card number or IBAN written in
+// groups ("+44 7700 900123", "DE89 3704 0044 0532 0130 00") is several
+// tokens, so scanOne leaves it to scan. scanGroups takes the cells of
+// those shapes whose whole text one recognizer claims, which is all scan
+// finds in them, and returns the candidates and the number of tokens
+// (words) scan would have made, for the caller's free-text test. Every
+// other cell it declines (0 words) having added no candidate, and the
+// caller takes scan.
+//
+// Numbers: the first token starts a number (a digit, or '+' and a
+// digit); every token holds a digit and starts with a digit, '(' or '-'
+// (so it continues numeric's run, and neither the address nor the "12
+// March 1985" reader, which need a word, claims the first); tokens are
+// one space apart, at most seven of them (numeric's longest run), and
+// the cell is at most 48 bytes, ending in a digit; bytes are digits,
+// ' ', '+', '-', '.', '/', '(' and ')'. numeric then tries the whole run
+// first, and if a recognizer claims it, that is all scan finds. If none
+// does, scan would try shorter runs: scanGroups declines (numberAt added
+// nothing).
+//
+// IBANs: two capital letters and two digits, then only capital letters,
+// digits and single spaces, every token after the first at most four
+// bytes and at most nine tokens (iban's longest run). at sends the first
+// token to alnum (letters and digits, no '-' so not a UUID), which tries
+// iban with the whole run first; if ibanStrength does not take it,
+// scanGroups declines.
+
+// groupBytes are the bytes of a grouped number: 1 a digit, 2 a space, 3
+// a token start other than a digit ('(' and '-'), 4 other punctuation.
+var groupBytes = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	t[' '] = 2
+	t['('], t['-'] = 3, 3
+	t['+'], t['.'], t['/'], t[')'] = 4, 4, 4, 4
+	return t
+}()
+
+// scanGroups scans a trimmed, non-empty cell v: see above.
+func (sc *scanner) scanGroups(v []byte) ([]cand, int) {
+	n := len(v)
+	if n < 3 || n > 48 || groupBytes[v[n-1]] == 0 {
+		return nil, 0
+	}
+	if isUpper(v[0]) {
+		return sc.scanIBAN(v)
+	}
+	if groupBytes[v[n-1]] != 1 || (groupBytes[v[0]] != 1 && (v[0] != '+' || groupBytes[v[1]] != 1)) {
+		return nil, 0
+	}
+	toks, digit, prev := 1, false, uint8(0)
+	for _, c := range v {
+		k := groupBytes[c]
+		switch k {
+		case 0:
+			return nil, 0
+		case 1:
+			digit = true
+		case 2:
+			if prev == 2 || !digit {
+				return nil, 0 // two spaces, or a token without a digit
+			}
+			toks++
+			digit = false
+		default:
+			if prev == 2 && k != 3 {
+				return nil, 0 // a token that cannot continue the run
+			}
+		}
+		prev = k
+	}
+	if toks < 2 || toks > maxRunTokens {
+		return nil, 0
+	}
+	sc.text, sc.cands, sc.toks = v, sc.cands[:0], sc.toks[:0]
+	if !sc.numberAt(0, int32(n)) {
+		return nil, 0
+	}
+	return sc.cands, toks
+}
+
+// scanIBAN is scanGroups for a cell that starts with a capital letter.
+func (sc *scanner) scanIBAN(v []byte) ([]cand, int) {
+	n := len(v)
+	if n < 15 || !isUpper(v[1]) || !isDigit(v[2]) || !isDigit(v[3]) || v[n-1] == ' ' {
+		return nil, 0
+	}
+	toks, run, first := 1, 0, true
+	for _, c := range v {
+		switch {
+		case isDigit(c) || isUpper(c):
+			run++
+			if run > 4 && !first {
+				return nil, 0
+			}
+		case c == ' ' && run > 0:
+			toks, run, first = toks+1, 0, false
+		default:
+			return nil, 0 // two spaces, or another byte
+		}
+	}
+	if toks < 2 || toks > 9 {
+		return nil, 0
+	}
+	s := ibanStrength(v)
+	if s == 0 {
+		return nil, 0
+	}
+	sc.text, sc.cands, sc.toks = v, sc.cands[:0], sc.toks[:0]
+	sc.add(kIBAN, 0, int32(n), s)
+	return sc.cands, toks
+}

@@ -112,30 +112,53 @@ var poolKinds = []string{
 }
 
 // fastEqual scans cell (trimmed) on both paths, with and without the
-// phone-column hint, and returns an error if scanOne took the cell and
-// found anything other than what scan finds. It reports whether scanOne
+// phone-column hint, and returns an error if a fast path (scanOne, or
+// scanNumber for the cells scanOne leaves) took the cell and found
+// anything other than what scan finds. It reports whether a fast path
 // took the cell.
 func fastEqual(sc *scanner, cell []byte) (bool, error) {
+	path, err := fastPathEqual(sc, cell)
+	return path != pathGeneral, err
+}
+
+// The paths Observe can take.
+const (
+	pathGeneral = iota
+	pathOne     // scanOne
+	pathGroups  // scanGroups
+)
+
+// fastPathEqual is fastEqual; it reports which path Observe takes.
+func fastPathEqual(sc *scanner, cell []byte) (int, error) {
 	v := trimSpace(cell)
 	if len(v) == 0 {
-		return false, nil
+		return pathGeneral, nil
 	}
-	took := false
+	took := pathGeneral
 	for _, weak := range []bool{false, true} {
 		sc.weakPhone = weak
+		path, words := pathOne, 1
 		fast, ok := sc.scanOne(v)
+		if !ok {
+			path = pathGroups
+			fast, words = sc.scanGroups(v)
+			ok = words > 0
+		}
 		if !ok {
 			continue
 		}
-		took = true
+		took = path
 		fast = slices.Clone(fast)
 		sc.weakPhone = weak // as Observe sets it before either path
 		general := sc.scan(v)
-		if len(sc.toks) != 1 || sc.toks[0].cs != 0 || int(sc.toks[0].ce) != len(v) {
-			return true, fmt.Errorf("%q (weakPhone %v): the fast path took a cell that is not one whole token (%d tokens)", v, weak, len(sc.toks))
+		if path == pathOne && (len(sc.toks) != 1 || sc.toks[0].cs != 0 || int(sc.toks[0].ce) != len(v)) {
+			return path, fmt.Errorf("%q (weakPhone %v): the fast path took a cell that is not one whole token (%d tokens)", v, weak, len(sc.toks))
+		}
+		if path == pathGroups && (len(sc.toks) < 2 || words != len(sc.toks)) {
+			return path, fmt.Errorf("%q (weakPhone %v): the grouped path took a cell of %d tokens, counting %d", v, weak, len(sc.toks), words)
 		}
 		if !slices.Equal(fast, general) {
-			return true, fmt.Errorf("%q (weakPhone %v): fast path %+v, general path %+v", v, weak, fast, general)
+			return path, fmt.Errorf("%q (weakPhone %v): fast path %d %+v, general path %+v", v, weak, path, fast, general)
 		}
 	}
 	return took, nil
@@ -220,21 +243,27 @@ func TestFastPathPools(t *testing.T) {
 				both.name(0, c.name)
 			}
 		}
-		took := 0
+		took, spaced := 0, 0
 		pool := corpus.Pool(kind, 2048, 99)
 		for _, v := range pool {
-			ok, err := fastEqual(sc, []byte(v))
+			path, err := fastPathEqual(sc, []byte(v))
 			if err != nil {
 				t.Fatalf("pool %s: %v", kind, err)
 			}
-			if ok {
+			if path != pathGeneral {
 				took++
+			}
+			if path == pathGroups {
+				spaced++
 			}
 			both.observe(0, []byte(v))
 			both.observe(1, []byte(v))
 		}
 		both.check(t, "pool "+kind)
-		t.Logf("%-14s %4d of %d cells took the fast path", kind, took, len(pool))
+		t.Logf("%-14s %4d of %d cells took a fast path, %4d the grouped one", kind, took, len(pool), spaced)
+		if kind == "PHONE" && spaced < len(pool)/4 {
+			t.Fatalf("only %d of %d phone numbers took the grouped path: the comparison tests little", spaced, len(pool))
+		}
 	}
 	// The benchmark table itself, as the benchmark scans it.
 	both := newScanBoth()
@@ -276,6 +305,42 @@ func adversarialCell(r *rand.Rand, pools [][]string) []byte {
 		}
 		return w
 	}
+	if r.IntN(3) == 0 {
+		// Near the grouped path: digits in groups with the
+		// punctuation of phone numbers and dates, around its limits.
+		const numeric = "0123456789012345678901234567890123456789      +-./()():x"
+		if r.IntN(2) == 0 {
+			w := make([]byte, 1+r.IntN(56))
+			for i := range w {
+				w[i] = numeric[r.IntN(len(numeric))]
+			}
+			return w
+		}
+		// Groups of digits as phone numbers, cards and ids are written,
+		// sometimes with a byte changed.
+		var w []byte
+		switch r.IntN(4) {
+		case 0:
+			w = append(w, '+')
+		case 1:
+			w = append(w, "00"...)
+		case 2:
+			w = append(w, '0')
+		}
+		seps := []string{" ", " ", " ", "-", ".", "/", "  ", ") ", " (", " -", "\t"}
+		for g, groups := 0, 1+r.IntN(7); g < groups; g++ {
+			if g > 0 {
+				w = append(w, seps[r.IntN(len(seps))]...)
+			}
+			for range 1 + r.IntN(5) {
+				w = append(w, byte('0'+r.IntN(10)))
+			}
+		}
+		if r.IntN(3) == 0 {
+			w[r.IntN(len(w))] = numeric[r.IntN(len(numeric))]
+		}
+		return w
+	}
 	n := 1 + r.IntN(48)
 	var w []byte
 	for len(w) < n {
@@ -296,18 +361,19 @@ func TestFastPathRandom(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(11, 12))
 	sc := newScanner(nil)
-	took := 0
+	var took [3]int
 	const n = 100000
 	for range n {
-		ok, err := fastEqual(sc, adversarialCell(r, pools))
+		path, err := fastPathEqual(sc, adversarialCell(r, pools))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			took++
-		}
+		took[path]++
 	}
-	t.Logf("%d of %d random cells took the fast path", took, n)
+	t.Logf("of %d random cells %d took the one-token path, %d the grouped one", n, took[pathOne], took[pathGroups])
+	if took[pathGroups] < n/100 {
+		t.Fatalf("only %d of %d random cells took the grouped path: the comparison tests little", took[pathGroups], n)
+	}
 }
 
 // FuzzFastPathEqual compares the per-cell candidates of both paths.
@@ -361,5 +427,94 @@ func TestUUIDShortcut(t *testing.T) {
 				t.Fatalf("isUUID(%q) = %v, want %v", w, got, want)
 			}
 		}
+	}
+}
+
+// TestSpacedNumberEdges: spaced numbers at the edges of what scanNumber
+// takes (a sixth group, a group starting with punctuation, a cell just
+// over 48 bytes, two spaces, a group without a digit), made from the
+// numbers the pools write with spaces.
+func TestSpacedNumberEdges(t *testing.T) {
+	sc := newScanner(nil)
+	var base []string
+	for _, kind := range []string{"PHONE", "CREDIT_CARD", "NATIONAL_ID", "US_SSN", "DATE"} {
+		for _, v := range corpus.Pool(kind, 512, 21) {
+			if strings.Contains(v, " ") {
+				base = append(base, v)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(22, 23))
+	took, n := 0, 0
+	for _, v := range base {
+		sp := strings.Index(v, " ")
+		variants := []string{
+			v,
+			v + " " + fmt.Sprint(r.IntN(100)), // one group more
+			v + " 1 2",                        // two more
+			v[:sp+1] + "+" + v[sp+1:],         // a group starting '+'
+			v[:sp+1] + "." + v[sp+1:],         // ... '.'
+			v[:sp+1] + "/" + v[sp+1:],         // ... '/'
+			v[:sp+1] + ")" + v[sp+1:],         // ... ')'
+			v[:sp+1] + "(" + v[sp+1:],         // ... '('
+			v[:sp+1] + "-" + v[sp+1:],         // ... '-'
+			v[:sp] + " " + v[sp:],             // two spaces
+			v[:sp] + " -" + v[sp:],            // a group of no digit
+			"(" + v,                           // wrapped
+			v[:sp] + strings.Repeat("-", 48-len(v)) + v[sp:],   // 48 bytes
+			v[:sp] + strings.Repeat("-", 49-len(v)) + v[sp:],   // 49
+			v[:sp] + strings.Repeat("-", 2+r.IntN(6)) + v[sp:], // dashes
+		}
+		// The last group split into digits: seven, eight, more groups.
+		last := strings.LastIndex(v, " ") + 1
+		for k := 1; k < len(v)-last; k++ {
+			variants = append(variants, v[:last]+strings.Join(strings.Split(v[last:last+k], ""), " ")+" "+v[last+k:])
+		}
+		if sp2 := strings.Index(v[sp+1:], " "); sp2 > 0 {
+			sp2 += sp + 1 // "+44 (7700 )900123": a group starting ')'
+			variants = append(variants, v[:sp+1]+"("+v[sp+1:sp2+1]+")"+v[sp2+1:])
+		}
+		for _, w := range variants {
+			path, err := fastPathEqual(sc, []byte(w))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if path == pathGroups {
+				took++
+			}
+		}
+	}
+	// IBANs regrouped: groups of one to six characters (up to eleven
+	// groups), the first group longer, two spaces, a lower-case letter,
+	// a wrapping bracket.
+	for _, v := range corpus.Pool("IBAN", 512, 24) {
+		c := strings.ReplaceAll(v, " ", "")
+		for _, size := range []int{1, 2, 3, 4, 5, 6} {
+			head := 4 + r.IntN(4)
+			var b strings.Builder
+			b.WriteString(c[:min(head, len(c))])
+			for k := head; k < len(c); k += size {
+				b.WriteByte(' ')
+				b.WriteString(c[k:min(k+size, len(c))])
+			}
+			g := b.String()
+			sp := strings.LastIndex(g, " ")
+			for _, w := range []string{g, g[:sp] + " " + g[sp:], strings.ToLower(g[:1]) + g[1:],
+				g[:sp+1] + strings.ToLower(g[sp+1:]), "(" + g + ")", g + " X", g + " 12345"} {
+				path, err := fastPathEqual(sc, []byte(w))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+				if path == pathGroups {
+					took++
+				}
+			}
+		}
+	}
+	t.Logf("%d of %d edge cells took the grouped path", took, n)
+	if took < n/10 {
+		t.Fatalf("only %d of %d edge cells took the grouped path", took, n)
 	}
 }
