@@ -46,9 +46,12 @@ var statusOf = map[string]int{
 	"NoSuchUpload":                      http.StatusNotFound,
 	"MethodNotAllowed":                  http.StatusMethodNotAllowed,
 	"InvalidRange":                      http.StatusRequestedRangeNotSatisfiable,
-	"NotImplemented":                    http.StatusNotImplemented,
-	"SlowDown":                          http.StatusServiceUnavailable,
-	"InternalError":                     http.StatusInternalServerError,
+	// Quarantined is coffer's own: the object was stored but failed its
+	// quality checks (docs/quality.md). A 4xx, so that clients do not retry.
+	"Quarantined":    http.StatusUnprocessableEntity,
+	"NotImplemented": http.StatusNotImplemented,
+	"SlowDown":       http.StatusServiceUnavailable,
+	"InternalError":  http.StatusInternalServerError,
 }
 
 // toS3 maps any error to an S3 error.
@@ -77,6 +80,8 @@ func toS3(err error) *Error {
 		return s3err("NoSuchKey", msg)
 	case fault.Invalid:
 		return s3err("InvalidArgument", msg)
+	case fault.Quarantined:
+		return s3err("Quarantined", msg)
 	}
 	return s3err("InternalError", msg)
 }

@@ -20,3 +20,9 @@ func Page(names []string, ns, prefix, delim, after string, max int) (keys, prefi
 	}
 	return keys, ps, tr, l
 }
+
+// ErrorOf exposes the S3 error code and HTTP status err is answered with.
+func ErrorOf(err error) (code string, status int) {
+	e := toS3(err)
+	return e.Code, statusOf[e.Code]
+}
