@@ -22,12 +22,34 @@ import (
 
 type accessCache struct {
 	gen   atomic.Int64
-	mu    sync.Mutex
-	pSig  string
-	pSet  *policy.Set
-	vSig  string
-	vSet  *view.Set
+	pol   slot[policy.Set]
+	views slot[view.Set]
 	loads atomic.Int64 // parses done (for tests)
+}
+
+// slot holds one parsed value and the signature of the files it was
+// parsed from.
+type slot[T any] struct {
+	mu  sync.Mutex
+	sig string
+	val *T
+}
+
+// get returns the value if it was parsed from files with signature sig
+// ("" never matches: unreadable files are not cached).
+func (s *slot[T]) get(sig string) *T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sig != "" && sig == s.sig {
+		return s.val
+	}
+	return nil
+}
+
+func (s *slot[T]) put(sig string, val *T) {
+	s.mu.Lock()
+	s.sig, s.val = sig, val
+	s.mu.Unlock()
 }
 
 // CacheAccess makes v (and every Vault derived from it afterwards with
@@ -87,13 +109,7 @@ func (c *accessCache) fileSig(path string) string {
 }
 
 func (c *accessCache) policies(home string) *policy.Set {
-	sig := c.dirSig(filepath.Join(home, PoliciesDir))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if sig != "" && sig == c.pSig {
-		return c.pSet
-	}
-	return nil
+	return c.pol.get(c.dirSig(filepath.Join(home, PoliciesDir)))
 }
 
 // putPolicies keeps set, parsed from the files as they are now. A file
@@ -101,26 +117,14 @@ func (c *accessCache) policies(home string) *policy.Set {
 // next request parses once more.
 func (c *accessCache) putPolicies(home string, set *policy.Set) {
 	c.loads.Add(1)
-	sig := c.dirSig(filepath.Join(home, PoliciesDir))
-	c.mu.Lock()
-	c.pSig, c.pSet = sig, set
-	c.mu.Unlock()
+	c.pol.put(c.dirSig(filepath.Join(home, PoliciesDir)), set)
 }
 
-func (c *accessCache) views(home string) *view.Set {
-	sig := c.fileSig(filepath.Join(home, ViewsFile))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if sig != "" && sig == c.vSig {
-		return c.vSet
-	}
-	return nil
+func (c *accessCache) cachedViews(home string) *view.Set {
+	return c.views.get(c.fileSig(filepath.Join(home, ViewsFile)))
 }
 
 func (c *accessCache) putViews(home string, set *view.Set) {
 	c.loads.Add(1)
-	sig := c.fileSig(filepath.Join(home, ViewsFile))
-	c.mu.Lock()
-	c.vSig, c.vSet = sig, set
-	c.mu.Unlock()
+	c.views.put(c.fileSig(filepath.Join(home, ViewsFile)), set)
 }

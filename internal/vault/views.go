@@ -37,7 +37,7 @@ const viewKeyInfo = "coffer.view.hash/v1"
 // Views loads the vault's views (none if views.yaml is missing).
 func (v *Vault) Views() (*view.Set, error) {
 	if v.cache != nil {
-		if set := v.cache.views(v.Home); set != nil {
+		if set := v.cache.cachedViews(v.Home); set != nil {
 			return set, nil
 		}
 	}
