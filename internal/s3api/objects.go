@@ -128,6 +128,9 @@ func parseRange(h string, size int64) (off, n int64, partial bool, err error) {
 		if k == 0 {
 			return 0, 0, false, bad
 		}
+		if size == 0 { // nothing to take the last bytes of: the whole, empty object (as net/http does)
+			return 0, 0, false, nil
+		}
 		k = min(k, size)
 		return size - k, k, true, nil
 	}
