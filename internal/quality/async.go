@@ -111,7 +111,8 @@ func (p *Profiler) replay(b *batch) {
 		}
 		for _, c := range b.cells[start:end] {
 			text := b.text[c.start:c.end]
-			p.observe(int(c.col), cellValue(c, text), text)
+			v := cellValue(c, text)
+			p.observe(int(c.col), &v, text)
 		}
 		p.endRow()
 		start = end

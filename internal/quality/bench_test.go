@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,13 +31,17 @@ func benchRows(n int) ([][][]byte, int64) {
 	return rows, size
 }
 
+// benchData is made once per process (the testing package calls a
+// benchmark function more than once).
+var benchData = sync.OnceValues(func() ([][][]byte, int64) { return benchRows(100000) })
+
 var benchCols = []string{"id", "uuid", "created_at", "email", "amount", "quantity", "status", "sku", "country"}
 
 // BenchmarkProfiler measures the profiler alone on one core, per cell:
 //
 //	go test ./internal/quality -run '^$' -bench Profiler -cpu 1
 func BenchmarkProfiler(b *testing.B) {
-	rows, size := benchRows(100000)
+	rows, size := benchData()
 	cs, err := ParseChecks("b.yaml", []byte("version: 1\nchecks:\n- check: values_in\n  column: status\n  values: [new, paid]\n- check: pattern\n  column: sku\n  regex: '^[A-Z]{3}-[0-9]{4}$'\n"))
 	if err != nil {
 		b.Fatal(err)

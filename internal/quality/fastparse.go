@@ -45,10 +45,12 @@ func fastTime(b []byte) (int64, bool) {
 	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
 		return 0, false
 	}
-	y, ok1 := digitsN(b[0:4])
-	mo, ok2 := digitsN(b[5:7])
-	d, ok3 := digitsN(b[8:10])
-	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+	y1, ok1 := digits2(b[0], b[1])
+	y2, ok2 := digits2(b[2], b[3])
+	mo, ok3 := digits2(b[5], b[6])
+	d, ok4 := digits2(b[8], b[9])
+	y := y1*100 + y2
+	if !(ok1 && ok2 && ok3 && ok4) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
 		return 0, false
 	}
 	secs := daysFromCivil(y, mo, d) * 86400
@@ -58,10 +60,10 @@ func fastTime(b []byte) (int64, bool) {
 	if len(b) < 19 || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
 		return 0, false
 	}
-	h, ok1 := digitsN(b[11:13])
-	mi, ok2 := digitsN(b[14:16])
-	s, ok3 := digitsN(b[17:19])
-	if !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || s > 59 {
+	h, ok1 := digits2(b[11], b[12])
+	mi, ok2 := digits2(b[14], b[15])
+	s, ok3 := digits2(b[17], b[18])
+	if !(ok1 && ok2 && ok3) || h > 23 || mi > 59 || s > 59 {
 		return 0, false
 	}
 	secs += h*3600 + mi*60 + s
@@ -80,8 +82,8 @@ func fastTime(b []byte) (int64, bool) {
 	case len(rest) == 0 || len(rest) == 1 && rest[0] == 'Z':
 		return secs, true
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		oh, ok1 := digitsN(rest[1:3])
-		om, ok2 := digitsN(rest[4:6])
+		oh, ok1 := digits2(rest[1], rest[2])
+		om, ok2 := digits2(rest[4], rest[5])
 		if !ok1 || !ok2 || oh > 23 || om > 59 {
 			return 0, false
 		}
@@ -94,15 +96,10 @@ func fastTime(b []byte) (int64, bool) {
 	return 0, false
 }
 
-func digitsN(b []byte) (int64, bool) {
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
+// digits2 reads two decimal digits.
+func digits2(a, b byte) (int64, bool) {
+	a, b = a-'0', b-'0' // a byte below '0' wraps past 9
+	return int64(a)*10 + int64(b), a <= 9 && b <= 9
 }
 
 func daysIn(y, m int64) int64 {

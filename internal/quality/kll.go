@@ -3,6 +3,7 @@ package quality
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // kllK is the KLL sketch's accuracy parameter. With k = 200 the
@@ -25,7 +26,6 @@ type kll struct {
 	max    int       // items held before a compaction
 	n      int64     // values added
 	rnd    uint64    // xorshift state
-	keys   []uint64  // scratch of sortFloats
 	merged []float64 // scratch of compress: the next level above
 }
 
@@ -48,17 +48,54 @@ func (s *kll) grow() {
 // capacity of level h shrinks geometrically (factor 2/3) below the top,
 // but not below kllMinWidth: tiny low levels would sort a few items at
 // every other add. More room only lowers the error.
+// The first level holds at least kllFirstWidth items: fewer compactions
+// of weight-1 items (each adds error) and a radix sort over many items at
+// a time.
 func (s *kll) capacity(h int) int {
 	depth := len(s.levels) - h - 1
-	return max(int(math.Ceil(math.Pow(2.0/3, float64(depth))*kllK))+1, kllMinWidth)
+	c := max(int(math.Ceil(math.Pow(2.0/3, float64(depth))*kllK))+1, kllMinWidth)
+	if h == 0 {
+		c = max(c, kllFirstWidth)
+	}
+	return c
 }
 
-const kllMinWidth = 128
+const (
+	kllMinWidth   = 128
+	kllFirstWidth = 1024
+)
 
 func (s *kll) add(x float64) {
 	s.levels[0] = append(s.levels[0], x)
 	s.size++
 	s.n++
+	if s.size >= s.max {
+		s.compress()
+	}
+}
+
+// addWeighted adds x with weight w > 0 (w copies of x): for each bit of
+// w set, x goes straight to the level whose items have that weight, in its
+// sorted place. This is what w adds would give if every compaction of the
+// copies kept them exactly, which compacting equal items does: the error
+// bound holds. A column's repeated values are added this way, once each.
+func (s *kll) addWeighted(x float64, w int64) {
+	s.n += w
+	for h := 0; w > 0; h, w = h+1, w>>1 {
+		if w&1 == 0 {
+			continue
+		}
+		for h >= len(s.levels) {
+			s.grow()
+		}
+		lv := s.levels[h]
+		i := len(lv)
+		if h > 0 { // the levels above the first are kept sorted
+			i, _ = slices.BinarySearch(lv, x)
+		}
+		s.levels[h] = slices.Insert(lv, i, x)
+		s.size++
+	}
 	if s.size >= s.max {
 		s.compress()
 	}
@@ -199,15 +236,22 @@ func (s *kll) share(in func(float64) bool) float64 {
 // sortFloats sorts lv (no NaN: addNumber keeps them out) as slices.Sort
 // does, faster: as integers that order as the floats do (sign bit flipped
 // for positive numbers, all bits for negative ones), which spares the
-// NaN tests of cmp.Less. Only -0 and +0 may end in another order than
-// slices.Sort leaves them; they are equal as numbers.
+// NaN tests of cmp.Less, by radix for long levels. Only -0 and +0 may end
+// in another order than slices.Sort leaves them; they are equal as
+// numbers.
 func (s *kll) sortFloats(lv []float64) {
-	k := s.keys[:0]
+	sc := sortScratch.Get().(*keyScratch)
+	k := sc.keys[:0]
 	for _, x := range lv {
 		b := math.Float64bits(x)
 		k = append(k, b^(uint64(int64(b)>>63)|1<<63))
 	}
-	slices.Sort(k)
+	if len(k) >= radixMin {
+		sc.tmp = slices.Grow(sc.tmp[:0], len(k))[:len(k)]
+		k = radixSortKeys(k, sc.tmp)
+	} else {
+		slices.Sort(k)
+	}
 	for i, b := range k {
 		if b>>63 == 1 {
 			b ^= 1 << 63
@@ -216,5 +260,57 @@ func (s *kll) sortFloats(lv []float64) {
 		}
 		lv[i] = math.Float64frombits(b)
 	}
-	s.keys = k
+	sc.keys, sc.tmp = sc.keys[:0], sc.tmp[:0]
+	if cap(k) > cap(sc.keys) { // the sort may leave the result in tmp
+		sc.keys, sc.tmp = sc.tmp, sc.keys
+	}
+	sortScratch.Put(sc)
+}
+
+// radixMin is the length from which sortFloats sorts by radix.
+const radixMin = 256
+
+type keyScratch struct{ keys, tmp []uint64 }
+
+// sortScratch holds the buffers of sortFloats, shared by every sketch
+// (one per column would be 16 KiB a numeric column).
+var sortScratch = sync.Pool{New: func() any { return new(keyScratch) }}
+
+// radixSortKeys sorts k by its bytes, least significant first, through
+// tmp (len(tmp) == len(k)); it returns the sorted slice, k or tmp. A byte
+// every key shares (the exponent of values of one magnitude, the low bits
+// of integers) costs no pass.
+func radixSortKeys(k, tmp []uint64) []uint64 {
+	var counts [8][256]int
+	c0, c1, c2, c3, c4, c5, c6, c7 := &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5], &counts[6], &counts[7]
+	for _, x := range k { // unrolled: a loop over the bytes costs three times as much
+		c0[byte(x)]++
+		c1[byte(x>>8)]++
+		c2[byte(x>>16)]++
+		c3[byte(x>>24)]++
+		c4[byte(x>>32)]++
+		c5[byte(x>>40)]++
+		c6[byte(x>>48)]++
+		c7[byte(x>>56)]++
+	}
+	src, dst := k, tmp
+	for b := range 8 {
+		c := &counts[b]
+		if c[byte(src[0]>>(8*b))] == len(src) {
+			continue
+		}
+		sum := 0
+		for i, n := range c {
+			c[i] = sum
+			sum += n
+		}
+		shift := uint(8 * b)
+		for _, x := range src {
+			d := byte(x >> shift)
+			dst[c[d]] = x
+			c[d]++
+		}
+		src, dst = dst, src
+	}
+	return src
 }

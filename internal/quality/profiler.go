@@ -2,13 +2,10 @@ package quality
 
 import (
 	"cmp"
-	"encoding/binary"
 	"math"
 	"regexp"
 	"slices"
 	"time"
-
-	"github.com/cespare/xxhash/v2"
 
 	"github.com/coffer-vault/coffer/internal/tabular"
 )
@@ -60,8 +57,7 @@ type Profiler struct {
 	cols   []*colState
 	rows   int64
 	dd     *dedup
-	rowBuf []byte // the current row, each cell as length and text, for its hash
-	rowLo  uint64
+	row    rowFold // the current row's hash, folded from its cells' hashes
 	rules  map[string][]*ruleState
 	byName map[string]*colState
 	async  *async
@@ -147,30 +143,30 @@ func (p *Profiler) Observe(i int, v tabular.Value, text []byte) {
 	case p.async != nil:
 		p.async.observe(i, v, text)
 	default:
-		p.observe(i, v, text)
+		p.observe(i, &v, text)
 	}
 }
 
-func (p *Profiler) observe(i int, v tabular.Value, text []byte) {
-	var h uint64
-	if v.IsNull() {
-		p.rowBuf = append(p.rowBuf, nullMark[:]...)
-		h = 0x8c6a7d1c0b5e3f29
-	} else {
-		p.rowBuf = binary.LittleEndian.AppendUint32(p.rowBuf, uint32(len(text)))
-		p.rowBuf = append(p.rowBuf, text...)
-		h = xxhash.Sum64(text)
+func (p *Profiler) observe(i int, v *tabular.Value, text []byte) {
+	kind := v.Kind()
+	if kind == tabular.Null {
+		p.row.add(nullHash)
+		if i < len(p.cols) && p.cols[i] != nil {
+			p.cols[i].nulls++
+		}
+		return
 	}
-	p.rowLo = (bitsRotate(p.rowLo, 23) ^ h) * 0x9e3779b97f4a7c15
+	h := cellHash(text)
+	p.row.add(h)
 	if i >= len(p.cols) || p.cols[i] == nil {
 		return
 	}
 	c := p.cols[i]
-	if v.IsNull() || (v.Kind() == tabular.String && len(text) == 0) {
+	if kind == tabular.String && len(text) == 0 {
 		c.nulls++
 		return
 	}
-	c.observe(v, text, h)
+	c.observe(kind, v, text, h.Lo)
 }
 
 // EndRow ends the current row.
@@ -186,18 +182,11 @@ func (p *Profiler) EndRow() {
 
 func (p *Profiler) endRow() {
 	p.rows++
-	// Two 64-bit hashes of different inputs: of the row's bytes, and a
-	// fold of its cells' hashes.
-	p.dd.add(rowHash{xxhash.Sum64(p.rowBuf), p.rowLo})
-	p.rowBuf = p.rowBuf[:0]
-	p.rowLo = 0
+	p.dd.add(p.row.sum())
+	p.row = rowFold{}
 }
 
-var nullMark = [4]byte{0xff, 0xff, 0xff, 0xff}
-
-func bitsRotate(x uint64, k uint) uint64 { return x<<k | x>>(64-k) }
-
-func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
+func (c *colState) observe(kind tabular.Kind, v *tabular.Value, text []byte, h uint64) {
 	c.values++
 	// While the column has at most TopCap distinct values, top holds each
 	// one's hash: the HyperLogLog, whose registers depend only on the set
@@ -206,6 +195,7 @@ func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
 	k := -1
 	if c.top != nil {
 		if k = c.top.add(h, text); k < 0 {
+			c.flushNumbers()
 			c.hll = newHLL()
 			for _, th := range c.top.hash[:len(c.top.vals)] {
 				c.hll.add(th)
@@ -221,7 +211,7 @@ func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
 	var t vtype
 	var num float64
 	var unix int64
-	switch v.Kind() {
+	switch kind {
 	case tabular.Int:
 		t, num = tInt, float64(v.Int())
 	case tabular.Float:
@@ -245,15 +235,39 @@ func (c *colState) observe(v tabular.Value, text []byte, h uint64) {
 	c.types[t]++
 	switch t {
 	case tInt, tFloat:
-		if !math.IsNaN(num) && !math.IsInf(num, 0) { // NaN and infinities (Parquet) have no place in a mean
+		switch {
+		case math.IsNaN(num) || math.IsInf(num, 0): // NaN and infinities (Parquet) have no place in a mean
+		case k >= 0 && kind == tabular.String:
+			// A value of a low-cardinality column: counted in the top
+			// table, added to the statistics once with its count.
+			c.top.deferred[k]++
+		default:
 			c.addNumber(num)
 		}
 	case tDate, tTimestamp:
 		c.timeN++
 		c.minT, c.maxT = min(c.minT, unix), max(c.maxT, unix)
 	}
+	if len(c.rules) == 0 {
+		return
+	}
+	if k >= 0 && len(c.rules) <= 64 { // a value seen before: its rules' outcomes too
+		if !c.top.ruled[k] {
+			var m uint64
+			for j, r := range c.rules {
+				if r.matches(text) {
+					m |= 1 << j
+				}
+			}
+			c.top.ruled[k], c.top.matched[k] = true, m
+		}
+		for j, r := range c.rules {
+			r.count1(t, c.top.matched[k]>>j&1 == 1)
+		}
+		return
+	}
 	for _, r := range c.rules {
-		r.observe(text, t, num)
+		r.count1(t, r.matches(text))
 	}
 }
 
@@ -273,6 +287,34 @@ func (c *colState) addNumber(x float64) {
 	c.min, c.max = min(c.min, x), max(c.max, x)
 }
 
+// flushNumbers adds the numeric values the top table holds deferred, each
+// once with its count: for a low-cardinality column this is all its
+// numbers, and its quantiles come out exact.
+func (c *colState) flushNumbers() {
+	t := c.top
+	if t == nil {
+		return
+	}
+	for k := range t.vals {
+		n := t.deferred[k]
+		if n == 0 {
+			continue
+		}
+		t.deferred[k] = 0
+		x := t.num[k]
+		if c.kll == nil {
+			c.kll = newKLL()
+			c.shift = x
+		}
+		c.kll.addWeighted(x, n)
+		c.numN += n
+		d, w := x-c.shift, float64(n)
+		c.s1 += w * d
+		c.s2 += w * d * d
+		c.min, c.max = min(c.min, x), max(c.max, x)
+	}
+}
+
 // meanSD returns the mean and the population standard deviation.
 func (c *colState) meanSD() (float64, float64) {
 	n := float64(c.numN)
@@ -280,27 +322,30 @@ func (c *colState) meanSD() (float64, float64) {
 	return c.shift + c.s1/n, math.Sqrt(max(v, 0))
 }
 
-func (r *ruleState) observe(text []byte, t vtype, num float64) {
+// matches reports whether text is in the rule's set or matches its
+// pattern (false for outlier rules).
+func (r *ruleState) matches(text []byte) bool {
 	switch {
 	case r.In != nil:
-		r.checked++
-		if r.In[string(text)] {
-			r.matched++
-		}
+		return r.In[string(text)]
 	case r.fixed != nil:
-		r.checked++
-		if r.fixed.match(text) {
-			r.matched++
-		}
+		return r.fixed.match(text)
 	case r.Regex != nil:
+		return r.Regex.Match(text)
+	}
+	return false
+}
+
+// count1 counts one non-null value of type t that matched or not.
+func (r *ruleState) count1(t vtype, matched bool) {
+	switch {
+	case r.In != nil || r.Regex != nil:
 		r.checked++
-		if r.Regex.Match(text) {
+		if matched {
 			r.matched++
 		}
-	default: // outliers: counted from the sketch at the end
-		if t == tInt || t == tFloat {
-			r.checked++
-		}
+	case t == tInt || t == tFloat: // outliers: counted from the sketch at the end
+		r.checked++
 	}
 }
 
@@ -318,6 +363,7 @@ func (p *Profiler) Profile() (*Profile, error) {
 			prof.OmittedColumns++
 			continue
 		}
+		c.flushNumbers()
 		prof.Columns = append(prof.Columns, c.profile(p.rows))
 		for _, r := range c.rules {
 			prof.Rules = append(prof.Rules, r.count())

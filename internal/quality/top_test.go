@@ -8,8 +8,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cespare/xxhash/v2"
-
 	"github.com/coffer-vault/coffer/internal/tabular"
 )
 
@@ -60,7 +58,7 @@ func TestTopTable(t *testing.T) {
 
 // hashFor gives the values of even number the same hash when collide.
 func hashFor(v string, collide bool) uint64 {
-	h := xxhash.Sum64String(v)
+	h := cellHash([]byte(v)).Lo
 	if collide && (v[len(v)-1]-'0')%2 == 0 {
 		return 42
 	}
@@ -81,7 +79,7 @@ func TestDeferredHLL(t *testing.T) {
 		for range 20000 {
 			v := []byte(fmt.Sprintf("v%d", r.IntN(distinct)))
 			seen[string(v)] = true
-			plain.add(xxhash.Sum64(v))
+			plain.add(cellHash(v).Lo)
 			p.Observe(0, tabular.StringValue(v), v)
 			p.EndRow()
 		}

@@ -56,7 +56,7 @@ func (g *gate) options() *quality.Options {
 	// own, beside the PII scan and the encryption, which keep two busy; with
 	// two it is made in line, which measured as fast and costs less CPU
 	// (docs/benchmarks.md, "Quality").
-	o := &quality.Options{Async: !g.inline && runtime.NumCPU() > 2}
+	o := &quality.Options{Async: !g.inline && runtime.GOMAXPROCS(0) >= 2}
 	if g.checks != nil {
 		o.Rules = g.checks.Rules()
 	}
