@@ -1,8 +1,6 @@
 package quality
 
 import (
-	"math"
-
 	"github.com/coffer-vault/coffer/internal/tabular"
 )
 
@@ -19,8 +17,8 @@ const (
 type cellRec struct {
 	col        int32
 	kind       tabular.Kind
-	start, end int32 // of the text in batch.text
-	bits       uint64
+	start, end int32   // of the text in batch.text
+	num        float64 // of an Int or Float cell
 }
 
 type colEvent struct {
@@ -64,22 +62,11 @@ func (a *async) addColumn(i int, name string) {
 	a.cur.cols = append(a.cur.cols, colEvent{len(a.cur.rowEnds), i, name})
 }
 
-func (a *async) observe(i int, v tabular.Value, text []byte) {
+func (a *async) observe(i int, kind tabular.Kind, num float64, text []byte) {
 	b := a.cur
-	c := cellRec{col: int32(i), kind: v.Kind(), start: int32(len(b.text))}
-	switch v.Kind() {
-	case tabular.Int:
-		c.bits = uint64(v.Int())
-	case tabular.Float:
-		c.bits = math.Float64bits(v.Float())
-	case tabular.Bool:
-		if v.Bool() {
-			c.bits = 1
-		}
-	}
+	start := len(b.text)
 	b.text = append(b.text, text...)
-	c.end = int32(len(b.text))
-	b.cells = append(b.cells, c)
+	b.cells = append(b.cells, cellRec{col: int32(i), kind: kind, start: int32(start), end: int32(len(b.text)), num: num})
 }
 
 func (a *async) endRow() {
@@ -111,8 +98,7 @@ func (p *Profiler) replay(b *batch) {
 		}
 		for _, c := range b.cells[start:end] {
 			text := b.text[c.start:c.end]
-			v := cellValue(c, text)
-			p.observe(int(c.col), &v, text)
+			p.observe(int(c.col), c.kind, c.num, text)
 		}
 		p.endRow()
 		start = end
@@ -120,20 +106,4 @@ func (p *Profiler) replay(b *batch) {
 	for ; ev < len(b.cols); ev++ { // columns announced after the last row
 		p.addColumn(b.cols[ev].i, b.cols[ev].name)
 	}
-}
-
-func cellValue(c cellRec, text []byte) tabular.Value {
-	switch c.kind {
-	case tabular.Int:
-		return tabular.IntValue(int64(c.bits))
-	case tabular.Float:
-		return tabular.FloatValue(math.Float64frombits(c.bits))
-	case tabular.Bool:
-		return tabular.BoolValue(c.bits == 1)
-	case tabular.JSON:
-		return tabular.JSONValue(text)
-	case tabular.String:
-		return tabular.StringValue(text)
-	}
-	return tabular.Value{}
 }

@@ -131,6 +131,9 @@ func numeric(c *Check, col *Column) Result {
 	if n == nil {
 		return fail("column %q has no numeric values", c.Column)
 	}
+	if n.Overflow && (c.Type == "avg" || c.Type == "stddev") {
+		return fail("the %s of column %q is beyond float64 (values near 1e308)", c.Type, c.Column)
+	}
 	x := map[string]float64{"min": n.Min, "max": n.Max, "avg": n.Mean, "stddev": n.StdDev}[c.Type]
 	return bounded(c, x, false)
 }
@@ -199,6 +202,9 @@ func anomaly(c *Check, prof *Profile, col *Column, prev *Profile) Result {
 	case "mean_shift":
 		if pc.Numeric == nil || col.Numeric == nil {
 			return fail("column %q has no numeric values in both versions", c.Column)
+		}
+		if pc.Numeric.Overflow || col.Numeric.Overflow {
+			return fail("the mean of column %q is beyond float64 (values near 1e308)", c.Column)
 		}
 		sd := pc.Numeric.StdDev
 		d := math.Abs(col.Numeric.Mean - pc.Numeric.Mean)

@@ -27,6 +27,9 @@ type kll struct {
 	n      int64     // values added
 	rnd    uint64    // xorshift state
 	merged []float64 // scratch of compress: the next level above
+	// compacted: some level was compacted, so ranks are estimates (items
+	// added with weights sit at higher levels exactly).
+	compacted bool
 }
 
 func newKLL() *kll {
@@ -121,6 +124,7 @@ func (s *kll) compress() {
 		if h+1 == len(s.levels) {
 			s.grow()
 		}
+		s.compacted = true
 		lv := s.levels[h]
 		if h == 0 {
 			s.sortFloats(lv) // the levels above are kept sorted

@@ -54,11 +54,15 @@ type Column struct {
 
 // Numeric holds the statistics of a column's numeric values.
 type Numeric struct {
-	Count     int64      `json:"count"`
-	Min       float64    `json:"min"`
-	Max       float64    `json:"max"`
-	Mean      float64    `json:"mean"`
-	StdDev    float64    `json:"stddev"` // population standard deviation
+	Count  int64   `json:"count"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+	Mean   float64 `json:"mean"`
+	StdDev float64 `json:"stddev"` // population standard deviation
+	// Overflow: the values are so large (near the float64 limit) that
+	// their mean or standard deviation cannot be computed; both are then
+	// 0 and checks on them fail.
+	Overflow  bool       `json:"overflow,omitempty"`
 	Quantiles []Quantile `json:"quantiles"`
 }
 

@@ -138,17 +138,26 @@ func (p *Profiler) addColumn(i int, name string) {
 // Observe adds the value of column i in the current row: v and its text
 // (v.AppendText; nil for a null).
 func (p *Profiler) Observe(i int, v tabular.Value, text []byte) {
-	switch {
-	case p == nil:
-	case p.async != nil:
-		p.async.observe(i, v, text)
-	default:
-		p.observe(i, &v, text)
+	if p == nil {
+		return
 	}
+	kind, num := v.Kind(), 0.0
+	switch kind {
+	case tabular.Int:
+		num = float64(v.Int())
+	case tabular.Float:
+		num = v.Float()
+	}
+	if p.async != nil {
+		p.async.observe(i, kind, num, text)
+		return
+	}
+	p.observe(i, kind, num, text)
 }
 
-func (p *Profiler) observe(i int, v *tabular.Value, text []byte) {
-	kind := v.Kind()
+// observe adds a cell of the given kind: num is its number if it is an
+// Int or Float cell.
+func (p *Profiler) observe(i int, kind tabular.Kind, num float64, text []byte) {
 	if kind == tabular.Null {
 		p.row.add(nullHash)
 		if i < len(p.cols) && p.cols[i] != nil {
@@ -166,7 +175,7 @@ func (p *Profiler) observe(i int, v *tabular.Value, text []byte) {
 		c.nulls++
 		return
 	}
-	c.observe(kind, v, text, h.Lo)
+	c.observe(kind, num, text, h.Lo)
 }
 
 // EndRow ends the current row.
@@ -186,7 +195,7 @@ func (p *Profiler) endRow() {
 	p.row = rowFold{}
 }
 
-func (c *colState) observe(kind tabular.Kind, v *tabular.Value, text []byte, h uint64) {
+func (c *colState) observe(kind tabular.Kind, x float64, text []byte, h uint64) {
 	c.values++
 	// While the column has at most TopCap distinct values, top holds each
 	// one's hash: the HyperLogLog, whose registers depend only on the set
@@ -213,9 +222,9 @@ func (c *colState) observe(kind tabular.Kind, v *tabular.Value, text []byte, h u
 	var unix int64
 	switch kind {
 	case tabular.Int:
-		t, num = tInt, float64(v.Int())
+		t, num = tInt, x
 	case tabular.Float:
-		t, num = tFloat, v.Float()
+		t, num = tFloat, x
 	case tabular.Bool:
 		t = tBool
 	case tabular.JSON:
@@ -237,9 +246,13 @@ func (c *colState) observe(kind tabular.Kind, v *tabular.Value, text []byte, h u
 	case tInt, tFloat:
 		switch {
 		case math.IsNaN(num) || math.IsInf(num, 0): // NaN and infinities (Parquet) have no place in a mean
-		case k >= 0 && kind == tabular.String:
+		case k >= 0 && (c.top.deferred[k] == 0 || c.top.dnum[k] == num):
 			// A value of a low-cardinality column: counted in the top
-			// table, added to the statistics once with its count.
+			// table, added to the statistics once with its count. Cells of
+			// one text have one number, whatever their kind; one that
+			// does not (a caller's text that is not the value's) is added
+			// on its own.
+			c.top.dnum[k] = num
 			c.top.deferred[k]++
 		default:
 			c.addNumber(num)
@@ -301,7 +314,7 @@ func (c *colState) flushNumbers() {
 			continue
 		}
 		t.deferred[k] = 0
-		x := t.num[k]
+		x := t.dnum[k]
 		if c.kll == nil {
 			c.kll = newKLL()
 			c.shift = x
@@ -358,12 +371,16 @@ func (p *Profiler) Profile() (*Profile, error) {
 		return nil, err
 	}
 	prof := &Profile{Rows: p.rows, DuplicateRows: dups}
+	for _, c := range p.cols { // first: a rule counts from the last column of its name
+		if c != nil {
+			c.flushNumbers()
+		}
+	}
 	for _, c := range p.cols {
 		if c == nil {
 			prof.OmittedColumns++
 			continue
 		}
-		c.flushNumbers()
 		prof.Columns = append(prof.Columns, c.profile(p.rows))
 		for _, r := range c.rules {
 			prof.Rules = append(prof.Rules, r.count())
@@ -427,6 +444,10 @@ func (c *colState) profile(rows int64) Column {
 	if c.numN > 0 {
 		mean, sd := c.meanSD()
 		col.Numeric = &Numeric{Count: c.numN, Min: c.min, Max: c.max, Mean: mean, StdDev: sd}
+		if math.IsNaN(mean) || math.IsInf(mean, 0) || math.IsNaN(sd) || math.IsInf(sd, 0) {
+			// values near the float64 limits: their sums overflow
+			col.Numeric.Mean, col.Numeric.StdDev, col.Numeric.Overflow = 0, 0, true
+		}
 		for i, v := range c.kll.quantiles(QuantileRanks) {
 			col.Numeric.Quantiles = append(col.Numeric.Quantiles, Quantile{QuantileRanks[i], v})
 		}
@@ -466,6 +487,6 @@ func (r *ruleState) count() RuleCount {
 	below := c.kll.rank(lo)
 	atMost := c.kll.rankAtMost(hi)
 	rc.Matched = int64(math.Round((below + 1 - atMost) * float64(c.numN)))
-	rc.Estimated = len(c.kll.levels) > 1
+	rc.Estimated = c.kll.compacted
 	return rc
 }

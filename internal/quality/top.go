@@ -16,9 +16,11 @@ type topTable struct {
 	typ   [TopCap]vtype
 	num   [TopCap]float64
 	unix  [TopCap]int64
-	// deferred counts the String cells of each numeric value not yet in
-	// the column's numeric statistics (colState.flushNumbers).
+	// deferred counts the cells of each numeric value not yet in the
+	// column's numeric statistics (colState.flushNumbers); dnum is the
+	// value's number.
 	deferred [TopCap]int64
+	dnum     [TopCap]float64
 	// The outcome of each of the column's value rules (bit j for rule j)
 	// on each value, once ruled: rules are run once per distinct value.
 	ruled   [TopCap]bool

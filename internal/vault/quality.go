@@ -52,10 +52,9 @@ func (g *gate) options() *quality.Options {
 	if g == nil || g.off {
 		return nil
 	}
-	// With more than two cores the profile is made on a goroutine of its
-	// own, beside the PII scan and the encryption, which keep two busy; with
-	// two it is made in line, which measured as fast and costs less CPU
-	// (docs/benchmarks.md, "Quality").
+	// With two or more cores the profile is made on a goroutine of its
+	// own, beside the PII scan and the encryption (docs/benchmarks.md,
+	// "Quality"); with one it is made in line.
 	o := &quality.Options{Async: !g.inline && runtime.GOMAXPROCS(0) >= 2}
 	if g.checks != nil {
 		o.Rules = g.checks.Rules()
@@ -91,7 +90,10 @@ func (g *gate) judge(ver *catalog.Version, prof *quality.Profile, res ScanResult
 	}
 	if prof != nil {
 		prof.Redact(pii)
-		ver.Profile, _ = json.Marshal(prof) // finite numbers only: cannot fail
+		b, err := json.Marshal(prof) // finite numbers only (Numeric.Overflow)
+		if err == nil {
+			ver.Profile = b
+		}
 	}
 	if rep != nil {
 		ver.CheckReport, _ = json.Marshal(rep)

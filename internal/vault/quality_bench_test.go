@@ -131,12 +131,18 @@ func BenchmarkPutQuality(b *testing.B) {
 	// goroutine when there is more than one core); inline: the profile on
 	// the PII scan's goroutine, the design before.
 	names := []string{"off", "on", "inline"}
+	// BENCH_QUALITY_ONLY=off|on|inline|none puts in one mode only (none:
+	// just make the CSV), to count one mode's instructions (callgrind).
+	only := os.Getenv("BENCH_QUALITY_ONLY")
 	var wall, cpu [3][]time.Duration
 	b.ResetTimer()
 	for range b.N {
 		for r := range rounds {
 			for k := range names {
 				i := (k + r) % len(names) // rotate who goes first
+				if only != "" && names[i] != only {
+					continue
+				}
 				w, c := putOnce(names[i], i == 0, i == 2)
 				wall[i], cpu[i] = append(wall[i], w), append(cpu[i], c)
 				b.Logf("round %d %-6s %7.1f MB/s wall %7.1f MB/s cpu", r+1, names[i], mbps(size, w), mbps(size, c))
@@ -144,6 +150,9 @@ func BenchmarkPutQuality(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	if only != "" {
+		return
+	}
 	offW, onW, inW := median(wall[0]), median(wall[1]), median(wall[2])
 	offC, onC := median(cpu[0]), median(cpu[1])
 	b.ReportMetric(float64(size)/1e6, "input-MB")
