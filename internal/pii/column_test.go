@@ -15,6 +15,7 @@ func TestObserveAllocs(t *testing.T) {
 		[]byte("DE89 3704 0044 0532 0130 00"), []byte("123-45-6780"), []byte("192.168.1.20"),
 		[]byte("Jean-Pierre Dupont"), []byte("221B Baker Street, London NW1 6XE"), []byte("12/03/1985"),
 		[]byte("550e8400-e29b-41d4-a716-446655440000"), []byte("078345621"), []byte("2024-01-15T10:30:00Z"), []byte("1234.56"),
+		[]byte("Smith"), []byte("GB82WEST12345698765432"), []byte("AB-12345-C"), []byte("1985-03-12"),
 		[]byte("Call Maria García on 06 12 34 56 78 about order ORD-2023-000123, she was born 12 March 1985."),
 	}
 	s := NewColumnScanner(Options{})

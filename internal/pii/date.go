@@ -62,6 +62,41 @@ func splitDate(b []byte, f *[3][]byte) bool {
 	if len(b) < 6 || len(b) > 10 {
 		return false
 	}
+	if len(b) == 10 {
+		// The two commonest shapes, YYYY-MM-DD and DD-MM-YYYY, by the
+		// positions of their separators: the fields the loop below
+		// would find, without a branch per byte (the digits by table:
+		// max and min compile to branches).
+		b := b[:10:10]
+		if c := b[4]; c == b[7] && (c == '-' || c == '/' || c == '.') &&
+			digitBytes[b[0]]&digitBytes[b[1]]&digitBytes[b[2]]&digitBytes[b[3]]&
+				digitBytes[b[5]]&digitBytes[b[6]]&digitBytes[b[8]]&digitBytes[b[9]] != 0 {
+			f[0], f[1], f[2] = b[:4], b[5:7], b[8:]
+			return true
+		}
+		if c := b[2]; c == b[5] && (c == '-' || c == '/' || c == '.') &&
+			digitBytes[b[0]]&digitBytes[b[1]]&digitBytes[b[3]]&digitBytes[b[4]]&
+				digitBytes[b[6]]&digitBytes[b[7]]&digitBytes[b[8]]&digitBytes[b[9]] != 0 {
+			f[0], f[1], f[2] = b[:2], b[3:5], b[6:]
+			return true
+		}
+	}
+	return splitDateLoop(b, f)
+}
+
+// digitBytes is 1 for an ASCII digit, 0 for any other byte.
+var digitBytes = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	return t
+}()
+
+// splitDateLoop is splitDate for any shape.
+func splitDateLoop(b []byte, f *[3][]byte) bool {
+	if len(b) < 6 || len(b) > 10 {
+		return false
+	}
 	var sep byte
 	n, start := 0, 0
 	for i := 0; i <= len(b); i++ {

@@ -1,21 +1,15 @@
 package pii
 
+import "bytes"
+
 // emailStrength validates b as one whole e-mail address: a dot-atom local
 // part of at most 64 bytes, one '@', and a domain of at least two labels
 // whose last is alphabetic (or an IDNA xn-- label) and not a file
 // extension (so "icon@2x.png" is not an address). Quoted local parts and
 // address literals ("a@[10.0.0.1]") are not recognized.
 func emailStrength(b []byte) float32 {
-	at := -1
-	for i, c := range b {
-		if c == '@' {
-			if at >= 0 {
-				return 0
-			}
-			at = i
-		}
-	}
-	if at < 1 || at > 64 || len(b)-at-1 < 4 || len(b) > 254 {
+	at := bytes.IndexByte(b, '@')
+	if at < 1 || at > 64 || len(b)-at-1 < 4 || len(b) > 254 || bytes.IndexByte(b[at+1:], '@') >= 0 {
 		return 0
 	}
 	if !emailLocal(b[:at]) || !emailDomain(b[at+1:]) {
@@ -34,19 +28,98 @@ var localChars = func() (t [256]bool) {
 }()
 
 func emailLocal(l []byte) bool {
-	if l[0] == '.' || l[len(l)-1] == '.' {
-		return false
+	// By table, without a branch per byte: a byte that is not a local
+	// part's, or a dot after a dot (prev starts as a dot, so a leading
+	// dot counts; a trailing one is the check after the loop).
+	bad, prev := uint8(0), uint8(1)
+	for _, c := range l {
+		k := localBytes[c]
+		bad |= k>>1 | (k & prev)
+		prev = k & 1
 	}
-	for i, c := range l {
-		if !localChars[c] || (c == '.' && l[i-1] == '.') {
-			return false
-		}
-	}
-	return true
+	return bad|prev == 0
 }
 
-// emailDomain checks a host name as used in e-mail addresses and URLs.
+// localBytes: 0 for a byte of a local part but '.', 1 for '.', 2 for a
+// byte that is not a local part's.
+var localBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == '.':
+			t[c] = 1
+		case !localChars[c]:
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
+// emailDomain checks a host name as used in e-mail addresses and URLs:
+// labels of letters, digits, '-' and UTF-8, of 1 to 63 bytes, not
+// starting or ending with '-', at least two of them, the last a
+// top-level domain (tld).
 func emailDomain(d []byte) bool {
+	if len(d) > 63 {
+		return emailDomainLoop(d)
+	}
+	// Under 64 bytes no label is too long, and the rest is a property of
+	// each pair of neighbouring bytes, checked by table without a branch
+	// per byte: prev starts as a dot, so a leading '.' or '-' counts, and
+	// after the loop a trailing one does.
+	bad, prev, dots := uint8(0), uint8(domDot), 0
+	for _, c := range d {
+		k := domBytes[c]
+		bad |= domPairs[prev<<2|k]
+		dots += int(k >> 1 & ^k & 1) // k == domDot
+		prev = k
+	}
+	if bad|domPairs[prev<<2|domDot] != 0 || dots == 0 {
+		return false
+	}
+	return tld(d[bytes.LastIndexByte(d, '.')+1:])
+}
+
+// Host name bytes for emailDomain's table: a letter, digit or UTF-8 byte,
+// '-', '.', any other.
+const (
+	domChar = iota
+	domDash
+	domDot
+	domBad
+)
+
+var domBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == '.':
+			t[c] = domDot
+		case c == '-':
+			t[c] = domDash
+		case isAlnum(byte(c)) || c >= 0x80:
+			t[c] = domChar
+		default:
+			t[c] = domBad
+		}
+	}
+	return t
+}()
+
+// domPairs[prev<<2|next] is 1 when the byte pair cannot occur in a host
+// name: a bad byte, two dots (an empty label), and a dash next to a dot
+// (a label starting or ending with '-').
+var domPairs = func() (t [16]uint8) {
+	for prev := range 4 {
+		for next := range 4 {
+			if prev == domBad || next == domBad || (prev == domDot && next != domChar) || (prev == domDash && next == domDot) {
+				t[prev<<2|next] = 1
+			}
+		}
+	}
+	return t
+}()
+
+// emailDomainLoop is emailDomain label by label, for any length.
+func emailDomainLoop(d []byte) bool {
 	if len(d) > 253 {
 		return false
 	}

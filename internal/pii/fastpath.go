@@ -10,40 +10,41 @@ package pii
 // both paths over the accuracy corpus, the benchmark pools and fuzzed
 // cells. A cell with white space in it, or whose core is not the whole
 // cell (wrapping quotes or brackets, a trailing '.' or ':', a non-ASCII
-// first or last byte), or longer than numberShape's lanes hold, is not
+// first or last byte), or of more than 255 bytes (cellBytes' lanes), is not
 // handled here: scanOne reports false and the caller takes scan.
 
 // scanOne scans a cell v (trimmed, not empty) that is one token. It
 // reports false, having done nothing, for a cell it does not handle.
 func (sc *scanner) scanOne(v []byte) ([]cand, bool) {
 	n := len(v)
-	if n > 1023 || wraps[v[0]] != 0 || wraps[v[n-1]] != 0 || v[n-1] == '.' || v[n-1] == ':' || v[0] >= 0x80 || v[n-1] >= 0x80 {
+	if n > 255 || !plainEdges(v, 0, n) {
 		return nil, false
 	}
-	// Classes of any and all bytes, and numberShape's lanes, in one pass;
-	// eight bytes a step (the lookups are independent and overlap).
-	m, all := uint16(0), ^uint16(0)
-	var sum uint64
+	// Classes of any and all bytes, and numberShape's counts, in one pass
+	// of one table lookup per byte (cellBytes); eight bytes a step (the
+	// lookups are independent and overlap).
+	var or, and, sum uint64
+	and = ^uint64(0)
 	i := 0
 	for ; i+8 <= n; i += 8 {
 		b := v[i : i+8 : i+8]
-		c0, c1, c2, c3 := classes[b[0]], classes[b[1]], classes[b[2]], classes[b[3]]
-		c4, c5, c6, c7 := classes[b[4]], classes[b[5]], classes[b[6]], classes[b[7]]
-		or := (c0 | c1 | c2 | c3) | (c4 | c5 | c6 | c7)
-		if or&cSpace != 0 {
+		x0, x1, x2, x3 := cellBytes[b[0]], cellBytes[b[1]], cellBytes[b[2]], cellBytes[b[3]]
+		x4, x5, x6, x7 := cellBytes[b[4]], cellBytes[b[5]], cellBytes[b[6]], cellBytes[b[7]]
+		o := (x0 | x1 | x2 | x3) | (x4 | x5 | x6 | x7)
+		if o&(uint64(cSpace)<<48) != 0 {
 			return nil, false // several tokens: stop before reading the rest
 		}
-		m |= or
-		all &= (c0 & c1 & c2 & c3) & (c4 & c5 & c6 & c7)
-		sum += (shapeLanes[b[0]] + shapeLanes[b[1]] + shapeLanes[b[2]] + shapeLanes[b[3]]) +
-			(shapeLanes[b[4]] + shapeLanes[b[5]] + shapeLanes[b[6]] + shapeLanes[b[7]])
+		or |= o
+		and &= (x0 & x1 & x2 & x3) & (x4 & x5 & x6 & x7)
+		sum += (x0 + x1 + x2 + x3) + (x4 + x5 + x6 + x7)
 	}
 	for ; i < n; i++ {
-		c := classes[v[i]]
-		m |= c
-		all &= c
-		sum += shapeLanes[v[i]]
+		x := cellBytes[v[i]]
+		or |= x
+		and &= x
+		sum += x
 	}
+	m, all := uint16(or>>48), uint16(and>>48)
 	if m&cSpace != 0 {
 		return nil, false
 	}
@@ -76,7 +77,7 @@ func (sc *scanner) scanOne(v []byte) ([]cand, bool) {
 			stop--
 		}
 		if stop == n {
-			sc.numberAtShape(0, int32(n), lanesShape(sum))
+			sc.numberAtShape(0, int32(n), cellShape(sum))
 		} else if stop > 0 {
 			sc.numberAt(0, int32(stop))
 		}
@@ -84,17 +85,80 @@ func (sc *scanner) scanOne(v []byte) ([]cand, bool) {
 		one()
 		sc.alnum(0)
 	case isCapital(v):
+		if n < 16 { // no digit either: the case before takes those
+			sc.oneWord(v, m)
+			break
+		}
 		one()
 		sc.word(0)
 	}
 	return sc.cands, true
 }
 
-// lanesShape unpacks numberShape's lanes.
-func lanesShape(sum uint64) numShape {
-	const m = 1<<10 - 1
-	return numShape{digits: int(sum & m), dots: int(sum >> 10 & m), dashes: int(sum >> 20 & m),
-		slashes: int(sum >> 30 & m), colons: int(sum >> 40 & m), seps: int(sum >> 50 & m)}
+// oneWord is word for a cell of one capitalized word (ASCII capital
+// first) of fewer than 16 bytes and no digit, m the classes of its
+// bytes: what scanOne sends there. The readers that need a second
+// token (dates, spaced NINOs, addresses) find nothing in one, so what is
+// left is person's rating of a run of one word: none for a title, an
+// entity word or a lone capital, none for a word not shaped like a name,
+// a word that prevents a name; else by the dictionaries (a word they do
+// not know, acronyms included, gets nothing). The lexicon lookup is
+// lookupWord's: the cell does not end with '.'.
+func (sc *scanner) oneWord(v []byte, m uint16) {
+	lx := lexiconTable.get(v)
+	if lx&(lexTitle|lexEntity|lexNotName) != 0 || len(v) < 2 {
+		return
+	}
+	if m&^(cAlpha|cHex|cHigh|cDash|cOther) != 0 {
+		return // nameShaped's bytes
+	}
+	if m&cOther != 0 {
+		for _, c := range v {
+			if classes[c]&cOther != 0 && c != '\'' {
+				return
+			}
+		}
+	}
+	switch {
+	case lx&(lexFirst|lexLast) != 0 && lx&lexCommon == 0:
+		sc.add(kPerson, 0, int32(len(v)), 0.35)
+	case lx&(lexFirst|lexLast) != 0:
+		sc.add(kPerson, 0, int32(len(v)), 0.1)
+	}
+}
+
+// cellBytes holds, for each byte, its classes in the top 16 bits and
+// below them what it adds to numberShape's counts, in six 8-bit lanes:
+// digits, dots, dashes, slashes, colons, and separators (bytes other
+// than digits and ':'). In a sum over fewer than 256 bytes no lane
+// overflows into the next; the top 16 bits of the sum are not read.
+var cellBytes = func() (t [256]uint64) {
+	for c := range t {
+		var lanes uint64
+		switch {
+		case isDigit(byte(c)):
+			lanes = 1
+		case c == '.':
+			lanes = 1<<8 | 1<<40
+		case c == '-':
+			lanes = 1<<16 | 1<<40
+		case c == '/':
+			lanes = 1<<24 | 1<<40
+		case c == ':':
+			lanes = 1 << 32
+		default:
+			lanes = 1 << 40
+		}
+		t[c] = uint64(classes[c])<<48 | lanes
+	}
+	return t
+}()
+
+// cellShape unpacks the lanes of a sum of cellBytes.
+func cellShape(sum uint64) numShape {
+	const m = 1<<8 - 1
+	return numShape{digits: int(sum & m), dots: int(sum >> 8 & m), dashes: int(sum >> 16 & m),
+		slashes: int(sum >> 24 & m), colons: int(sum >> 32 & m), seps: int(sum >> 40 & m)}
 }
 
 // The grouped fast path. A phone number, card number or IBAN written in

@@ -518,3 +518,394 @@ func TestSpacedNumberEdges(t *testing.T) {
 		t.Fatalf("only %d of %d edge cells took the grouped path", took, n)
 	}
 }
+
+// TestSplitDateShapes: splitDate's fixed-position shapes (YYYY-MM-DD,
+// DD-MM-YYYY) give the fields of the byte-by-byte split, for dates and
+// for strings near them.
+func TestSplitDateShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	const alphabet = "0123456789-/.:x /"
+	bases := append(corpus.Pool("DATE_OF_BIRTH", 256, 5), corpus.Pool("DATE", 256, 6)...)
+	for range 200000 {
+		var w []byte
+		if r.IntN(2) == 0 {
+			w = []byte(bases[r.IntN(len(bases))])
+			for range r.IntN(3) {
+				w[r.IntN(len(w))] = alphabet[r.IntN(len(alphabet))]
+			}
+		} else {
+			w = make([]byte, 8+r.IntN(4))
+			for i := range w {
+				w[i] = "0123456789"[r.IntN(10)]
+			}
+			for range 1 + r.IntN(3) {
+				w[r.IntN(len(w))] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		var got, want [3][]byte
+		okGot, okWant := splitDate(w, &got), splitDateLoop(w, &want)
+		if okGot != okWant || (okGot && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("splitDate(%q) = %v %q, byte by byte %v %q", w, okGot, got, okWant, want)
+		}
+	}
+}
+
+// ibanStrengthSlow is ibanStrength as it was written before the table
+// shortcuts: compact, then mod 97 a character at a time.
+func ibanStrengthSlow(b []byte) float32 {
+	if len(b) < 15 || len(b) > 42 || !isUpper(b[0]) || !isUpper(b[1]) {
+		return 0
+	}
+	var buf [34]byte
+	s := compact(buf[:], b, " ")
+	if len(s) < 15 || !isDigit(s[2]) || !isDigit(s[3]) || !isUpper(s[1]) {
+		return 0
+	}
+	if want := ibanLength[s[0]-'A'][s[1]-'A']; want == 0 || int(want) != len(s) {
+		return 0
+	}
+	acc := uint64(0)
+	for _, c := range append(slices.Clone(s[4:]), s[:4]...) {
+		if c-'0' < 10 {
+			acc = acc*10 + uint64(c-'0')
+		} else {
+			acc = acc*100 + uint64(c-'A') + 10
+		}
+		if acc >= 1e15 {
+			acc %= 97
+		}
+	}
+	if acc%97 != 1 {
+		return 0
+	}
+	return 0.97
+}
+
+// TestIBANShortcut: ibanStrength (table compaction, mod 97 seven
+// characters at a time) against ibanStrengthSlow, on IBANs, IBANs with
+// a character changed, inserted or removed, regrouped, lower-cased, and
+// random strings of their bytes, at every length up to 44.
+func TestIBANShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	pool := corpus.Pool("IBAN", 1024, 45)
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZaz  -é\x00"
+	valid := 0
+	for range 200000 {
+		var w []byte
+		switch r.IntN(3) {
+		case 0:
+			w = []byte(pool[r.IntN(len(pool))])
+			if r.IntN(2) == 0 {
+				w = []byte(strings.ReplaceAll(string(w), " ", ""))
+			}
+		case 1:
+			w = []byte(pool[r.IntN(len(pool))])
+			for range 1 + r.IntN(2) {
+				k := r.IntN(len(w) + 1)
+				c := alphabet[r.IntN(len(alphabet))]
+				switch r.IntN(3) {
+				case 0:
+					w = slices.Insert(w, k, c)
+				case 1:
+					if k < len(w) {
+						w[k] = c
+					}
+				default:
+					if k < len(w) {
+						w = slices.Delete(w, k, k+1)
+					}
+				}
+			}
+		default:
+			w = make([]byte, r.IntN(45))
+			for i := range w {
+				w[i] = alphabet[r.IntN(len(alphabet))]
+			}
+			if len(w) >= 4 {
+				copy(w, pool[r.IntN(len(pool))][:4])
+			}
+		}
+		got, want := ibanStrength(w), ibanStrengthSlow(w)
+		if got != want {
+			t.Fatalf("ibanStrength(%q) = %v, byte by byte %v", w, got, want)
+		}
+		if got > 0 {
+			valid++
+		}
+	}
+	if valid < 10000 {
+		t.Fatalf("only %d valid IBANs among the cases: the comparison tests little", valid)
+	}
+}
+
+// TestMod97Chunks: mod97 against the remainder of the whole number, on
+// strings of digits and capital letters (letter-heavy ones too, whose
+// chunks are the largest), of every length from 4 to 40.
+func TestMod97Chunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(46, 47))
+	for range 100000 {
+		w := make([]byte, 4+r.IntN(37))
+		letters := r.IntN(11) // share of letters, in tenths
+		for i := range w {
+			if r.IntN(10) < letters {
+				w[i] = byte('A' + r.IntN(26))
+			} else {
+				w[i] = byte('0' + r.IntN(10))
+			}
+		}
+		acc := 0
+		for _, c := range append(slices.Clone(w[4:]), w[:4]...) {
+			if isDigit(c) {
+				acc = (acc*10 + int(c-'0')) % 97
+			} else {
+				acc = (acc*100 + int(c-'A') + 10) % 97
+			}
+		}
+		if got := mod97(w); got != acc {
+			t.Fatalf("mod97(%q) = %d, want %d", w, got, acc)
+		}
+	}
+}
+
+// emailStrengthSlow is emailStrength as it was written before the table
+// shortcuts: byte by byte, label by label.
+func emailStrengthSlow(b []byte) float32 {
+	at := -1
+	for i, c := range b {
+		if c == '@' {
+			if at >= 0 {
+				return 0
+			}
+			at = i
+		}
+	}
+	if at < 1 || at > 64 || len(b)-at-1 < 4 || len(b) > 254 {
+		return 0
+	}
+	l := b[:at]
+	if l[0] == '.' || l[len(l)-1] == '.' {
+		return 0
+	}
+	for i, c := range l {
+		if !localChars[c] || (c == '.' && l[i-1] == '.') {
+			return 0
+		}
+	}
+	if !emailDomainLoop(b[at+1:]) {
+		return 0
+	}
+	return 0.95
+}
+
+// TestEmailShortcut: emailStrength and emailDomain (by table) against
+// emailStrengthSlow and emailDomainLoop, on addresses, addresses with a
+// byte changed, inserted or removed, and random strings of the bytes
+// that matter, with long domains and local parts too.
+func TestEmailShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(48, 49))
+	pool := append(corpus.Pool("EMAIL", 1024, 50), "a@b.co", "x@"+strings.Repeat("a", 62)+".com", "x@"+strings.Repeat("b.", 40)+"de")
+	const alphabet = "ab.-.-@_+é\xff!Z9 .co"
+	valid := 0
+	for range 300000 {
+		var w []byte
+		if r.IntN(4) > 0 {
+			w = []byte(pool[r.IntN(len(pool))])
+			for range r.IntN(3) {
+				k := r.IntN(len(w) + 1)
+				c := alphabet[r.IntN(len(alphabet))]
+				switch r.IntN(3) {
+				case 0:
+					w = slices.Insert(w, k, c)
+				case 1:
+					if k < len(w) {
+						w[k] = c
+					}
+				default:
+					if k < len(w) {
+						w = slices.Delete(w, k, k+1)
+					}
+				}
+			}
+		} else {
+			w = make([]byte, r.IntN(80))
+			for i := range w {
+				w[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		got, want := emailStrength(w), emailStrengthSlow(w)
+		if got != want {
+			t.Fatalf("emailStrength(%q) = %v, byte by byte %v", w, got, want)
+		}
+		if got > 0 {
+			valid++
+		}
+		if d := w[bytes.IndexByte(w, '@')+1:]; emailDomain(d) != emailDomainLoop(d) {
+			t.Fatalf("emailDomain(%q) = %v, label by label %v", d, emailDomain(d), emailDomainLoop(d))
+		}
+	}
+	if valid < 50000 {
+		t.Fatalf("only %d valid addresses among the cases: the comparison tests little", valid)
+	}
+}
+
+// TestOneWordPath: scanOne's one-word reader (oneWord) against the
+// general path on every lexicon word written as a name, in capitals and
+// with a byte changed, and on the name pools (TestFastPathPools and the
+// random cells cover it too).
+func TestOneWordPath(t *testing.T) {
+	sc := newScanner(nil)
+	r := rand.New(rand.NewPCG(51, 52))
+	took, found := 0, 0
+	cells := append(corpus.Pool("FIRST", 1024, 53), corpus.Pool("LAST", 1024, 54)...)
+	for w := range lexicon {
+		if w == "" || w[0] >= 0x80 {
+			continue
+		}
+		cells = append(cells, strings.ToUpper(w[:1])+w[1:], strings.ToUpper(w))
+		b := []byte(strings.ToUpper(w[:1]) + w[1:])
+		b[r.IntN(len(b))] = "aZ'-_é.,1"[r.IntN(9)]
+		cells = append(cells, string(b))
+	}
+	for _, c := range cells {
+		path, err := fastPathEqual(sc, []byte(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path == pathOne && isCapital([]byte(c)) {
+			took++
+			if len(sc.cands) > 0 {
+				found++
+			}
+		}
+	}
+	t.Logf("%d of %d cells took the one-word path, %d with a finding", took, len(cells), found)
+	if took < len(cells)/2 || found < len(cells)/4 {
+		t.Fatalf("only %d of %d cells took the one-word path (%d with a finding): the comparison tests little", took, len(cells), found)
+	}
+}
+
+// TestPlainEdges: the edges table says what the six comparisons said.
+func TestPlainEdges(t *testing.T) {
+	for a := range 256 {
+		for b := range 256 {
+			w := []byte{byte(a), 'x', byte(b)}
+			for _, w := range [][]byte{w, w[:1]} {
+				f, l := w[0], w[len(w)-1]
+				want := wraps[f] == 0 && wraps[l] == 0 && l != '.' && l != ':' && f < 0x80 && l < 0x80
+				if got := plainEdges(w, 0, len(w)); got != want {
+					t.Fatalf("plainEdges(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// dniStrengthSlow is dniStrength without its check of the first byte.
+func dniStrengthSlow(b []byte) float32 {
+	var buf [9]byte
+	s := compact(buf[:], b, "- ")
+	if len(s) != 9 || !isUpper(s[8]) {
+		return 0
+	}
+	n := 0
+	switch {
+	case allDigits(s[:8]):
+		n = digitVal(s[:8])
+	case (s[0] == 'X' || s[0] == 'Y' || s[0] == 'Z') && allDigits(s[1:8]):
+		n = int(s[0]-'X')*10000000 + digitVal(s[1:8])
+	default:
+		return 0
+	}
+	if dniLetters[n%23] != s[8] {
+		return 0
+	}
+	return 0.85
+}
+
+// TestDNIShortcut: dniStrength against dniStrengthSlow on national ids,
+// SKUs and strings near DNIs and NIEs (separators first, lower case).
+func TestDNIShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(57, 58))
+	pool := append(corpus.Pool("NATIONAL_ID", 1024, 59), corpus.Pool("SKU", 256, 60)...)
+	const alphabet = "0123456789XYZxyzAT- ab"
+	valid := 0
+	for range 200000 {
+		var w []byte
+		if r.IntN(2) == 0 {
+			w = []byte(pool[r.IntN(len(pool))])
+			if r.IntN(2) == 0 && len(w) > 0 {
+				w[r.IntN(len(w))] = alphabet[r.IntN(len(alphabet))]
+			}
+			if r.IntN(4) == 0 {
+				w = append([]byte{"- xX"[r.IntN(4)]}, w...)
+			}
+		} else {
+			w = make([]byte, 1+r.IntN(12))
+			for i := range w {
+				w[i] = alphabet[r.IntN(len(alphabet))]
+			}
+			if r.IntN(2) == 0 { // a valid DNI or NIE, maybe with a separator
+				n := r.IntN(100000000)
+				w = fmt.Appendf(nil, "%08d%c", n, dniLetters[n%23])
+				if r.IntN(2) == 0 {
+					w[0] = "XYZxyz"[r.IntN(6)]
+					w[8] = dniLetters[(int(upper(w[0])-'X')*10000000+digitVal(w[1:8]))%23]
+				}
+				if r.IntN(3) == 0 {
+					k := r.IntN(len(w) + 1)
+					w = slices.Insert(w, k, "- "[r.IntN(2)])
+				}
+			}
+		}
+		got, want := dniStrength(w), dniStrengthSlow(w)
+		if got != want {
+			t.Fatalf("dniStrength(%q) = %v, without the shortcut %v", w, got, want)
+		}
+		if got > 0 {
+			valid++
+		}
+	}
+	if valid < 10000 {
+		t.Fatalf("only %d valid DNIs and NIEs among the cases: the comparison tests little", valid)
+	}
+}
+
+// TestCellBytes: the sums of cellBytes give the classes maskOf gives and
+// the counts numberShapeSlow gives, for cells of every length up to 255
+// (the lanes' limit; scanOne leaves longer cells to scan).
+func TestCellBytes(t *testing.T) {
+	r := rand.New(rand.NewPCG(61, 62))
+	const alphabet = "0123456789.-/:+()aZé_@\x00x"
+	for range 50000 {
+		n := 1 + r.IntN(40)
+		if r.IntN(10) == 0 {
+			n = 200 + r.IntN(56)
+		}
+		w := make([]byte, n)
+		for i := range w {
+			w[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if r.IntN(3) == 0 { // all digits and one separator kind, the lanes at their fullest
+			sep := ".-/:x"[r.IntN(5)]
+			for i := range w {
+				w[i] = "0123456789"[r.IntN(10)]
+				if r.IntN(2) == 0 {
+					w[i] = sep
+				}
+			}
+		}
+		var or, and, sum uint64
+		and = ^uint64(0)
+		for _, c := range w {
+			or, and, sum = or|cellBytes[c], and&cellBytes[c], sum+cellBytes[c]
+		}
+		m, all := maskOf(w)
+		if uint16(or>>48) != m || uint16(and>>48) != all || cellShape(sum) != numberShapeSlow(w) {
+			t.Fatalf("cellBytes over %q: %b %b %+v, want %b %b %+v", w, uint16(or>>48), uint16(and>>48), cellShape(sum), m, all, numberShapeSlow(w))
+		}
+	}
+	sc := newScanner(nil)
+	if _, ok := sc.scanOne(bytes.Repeat([]byte{'7'}, 256)); ok {
+		t.Fatal("scanOne took a cell of 256 bytes, more than its lanes count")
+	}
+}

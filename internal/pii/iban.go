@@ -8,12 +8,12 @@ func ibanStrength(b []byte) float32 {
 	if len(b) < 15 || len(b) > 42 || !isUpper(b[0]) || !isUpper(b[1]) {
 		return 0
 	}
-	var buf [34]byte
-	s := compact(buf[:], b, " ")
-	if len(s) < 15 || !isDigit(s[2]) || !isDigit(s[3]) {
+	var buf [64]byte
+	s, ok := ibanCompact(&buf, b)
+	if !ok || len(s) < 15 || !isDigit(s[2]) || !isDigit(s[3]) {
 		return 0
 	}
-	if !isUpper(s[1]) { // compact may have moved a later byte here
+	if !isUpper(s[1]) { // compacting may have moved a later byte here
 		return 0
 	}
 	if want := ibanLength[s[0]-'A'][s[1]-'A']; want == 0 || int(want) != len(s) {
@@ -25,30 +25,80 @@ func ibanStrength(b []byte) float32 {
 	return 0.97
 }
 
+// ibanCompact is compact(buf, b, " ") with at most 34 characters kept,
+// by table and without a branch per byte: every byte is written to buf
+// (b is at most 42 bytes) and the count moves on only for a letter or a
+// digit; ok is false if b holds another byte or more than 34 of those.
+func ibanCompact(buf *[64]byte, b []byte) (s []byte, ok bool) {
+	n, bad := 0, uint8(0)
+	for _, c := range b {
+		k := ibanBytes[c]
+		buf[n&63] = upper(c)
+		n += int(k & 1)
+		bad |= k >> 1
+	}
+	if bad != 0 || n > 34 {
+		return nil, false
+	}
+	return buf[:n], true
+}
+
+// ibanBytes: 1 for the letters and digits compact keeps, 0 for the space
+// it skips, 2 for any other byte.
+var ibanBytes = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case isAlnum(byte(c)):
+			t[c] = 1
+		case c != ' ':
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
 // mod97 computes the ISO 7064 mod 97-10 remainder of an IBAN: the first
 // four characters moved to the end, letters as 10..35.
 func mod97(s []byte) int {
-	// Accumulate up to 15 decimal digits before each division.
 	acc := mod97Acc(0, s[4:])
 	acc = mod97Acc(acc, s[:4])
 	return int(acc % 97)
 }
 
-// mod97Acc appends the characters of s to acc as decimal digits (letters
-// as 10..35), keeping acc below 10^15 by reducing it mod 97.
+// mod97Acc appends the characters of s (digits and capital letters) to
+// acc as decimal digits (letters as 10..35) and returns the result mod
+// 97 or a number congruent to it. Seven characters at a time, by table:
+// from acc < 97, seven characters of at most two digits each keep acc
+// below 10^16, so it is reduced once per seven characters, not tested
+// after each (and the last one to seven are left to the caller's
+// reduction).
 func mod97Acc(acc uint64, s []byte) uint64 {
+	acc %= 97
+	for ; len(s) > 7; s = s[7:] {
+		for _, c := range s[:7] {
+			acc = acc*mod97Mul[c] + mod97Val[c]
+		}
+		acc %= 97
+	}
 	for _, c := range s {
-		if c-'0' < 10 {
-			acc = acc*10 + uint64(c-'0')
-		} else {
-			acc = acc*100 + uint64(c-'A') + 10
-		}
-		if acc >= 1e15 {
-			acc %= 97
-		}
+		acc = acc*mod97Mul[c] + mod97Val[c]
 	}
 	return acc
 }
+
+// mod97Mul and mod97Val: what a character does to mod97Acc's number
+// (a digit appends one decimal digit, a letter two).
+var mod97Mul, mod97Val = func() (mul, val [256]uint64) {
+	for c := range mul {
+		switch {
+		case isDigit(byte(c)):
+			mul[c], val[c] = 10, uint64(c-'0')
+		case isUpper(byte(c)):
+			mul[c], val[c] = 100, uint64(c-'A')+10
+		}
+	}
+	return mul, val
+}()
 
 // ibanLength is ibanLengths as a table indexed by the country code's
 // letters, for the scanning path.

@@ -34,6 +34,12 @@ const dniLetters = "TRWAGMYFPDXBNJZSQVHLCKE"
 // of the number mod 23) or NIE (X, Y or Z, seven digits, check letter),
 // optionally with a '-' or space before the letter.
 func dniStrength(b []byte) float32 {
+	// Compacting keeps a first byte that is a letter or digit, upper-cased,
+	// as the first character, which must be a digit, X, Y or Z; and it
+	// cannot lengthen b. Most tokens fail here, before compacting.
+	if c := upper(b[0]); len(b) < 9 || (isAlnum(c) && !isDigit(c) && c != 'X' && c != 'Y' && c != 'Z') {
+		return 0
+	}
 	var buf [9]byte
 	s := compact(buf[:], b, "- ")
 	if len(s) != 9 || !isUpper(s[8]) {

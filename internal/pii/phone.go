@@ -143,7 +143,7 @@ const maxNational = 0.75
 func (r *phoneRegion) potential(sh phoneShape) float32 {
 	d := sh.digits
 	trunk := r.leadDigits&(1<<(d[0]-'0')) != 0 &&
-		(hasAnyPrefix(d, r.prefixes) > 0 || (len(d) > len(r.ccDigits) && string(d[:len(r.ccDigits)]) == string(r.ccDigits)))
+		(hasAnyPrefix(d, r.prefixes) > 0 || r.startsWithCC(d))
 	switch {
 	case !sh.grouped:
 		if trunk && len(r.prefixes) > 0 && r.prefixes[0] == "0" {
@@ -156,6 +156,22 @@ func (r *phoneRegion) potential(sh phoneShape) float32 {
 		return 0.65
 	}
 	return 0.3
+}
+
+// startsWithCC reports whether the digits d start with r's country
+// calling code and are longer than it (one to three digits, compared
+// in place: no call to the runtime's memequal).
+func (r *phoneRegion) startsWithCC(d []byte) bool {
+	cc := r.ccDigits
+	if len(d) <= len(cc) {
+		return false
+	}
+	for i, c := range cc {
+		if d[i] != c {
+			return false
+		}
+	}
+	return true
 }
 
 // ssnShaped reports whether b is written ddd-dd-dddd.
@@ -225,7 +241,7 @@ func (r *phoneRegion) nationalStrength(sh phoneShape) float32 {
 	}
 	accD := r.dfa.run(d)
 	nsn, acc, trunk := r.stripNational(d, accD)
-	if n := len(r.ccDigits); len(d) > n && string(d[:n]) == string(r.ccDigits) {
+	if n := len(r.ccDigits); r.startsWithCC(d) {
 		pot, accPot, _ := r.stripNational(d[n:], r.dfa.run(d[n:]))
 		if accD&1 == 0 && accPot&1 != 0 {
 			nsn, acc, trunk = pot, accPot, true
@@ -268,9 +284,5 @@ func (r *phoneRegion) stripNational(d []byte, acc uint32) (nsn []byte, nsnAcc ui
 // valid decides nsn, whose run of r's automaton gave acc, for r's country
 // calling code: from acc alone when r is the code's only region.
 func (r *phoneRegion) valid(nsn []byte, acc uint32) bool {
-	pc := phones.forCode(r.cc)
-	if pc == nil {
-		return false
-	}
-	return pc.validKnown(nsn, r, acc)
+	return r.code.validKnown(nsn, r, acc) // r.code is phones.forCode(r.cc)
 }

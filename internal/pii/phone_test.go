@@ -3,6 +3,7 @@ package pii
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -85,6 +86,46 @@ func TestPhoneAgreesWithLibrary(t *testing.T) {
 		t.Logf("%s: agreement %.4f over %d strings (%d valid; fast-only %d, library-only %d)", region, rate, n, valid, fastOnly, libOnly)
 		if rate < 0.99 {
 			t.Errorf("%s: agreement with phonenumbers %.4f, want >= 0.99", region, rate)
+		}
+	}
+}
+
+// TestRegionCode: a region's code is the compiled country calling code
+// that holds it, what phones.forCode returns for its code.
+func TestRegionCode(t *testing.T) {
+	n := 0
+	for _, id := range []string{"US", "GB", "DE", "FR", "ES", "NL", "IT", "CA", "JE", "GG", "IM", "AU", "IN", "BR", "JP"} {
+		r := phones.region(id)
+		if r == nil {
+			continue
+		}
+		n++
+		pc := phones.forCode(r.cc)
+		if r.code != pc || !slices.Contains(pc.regions, r) {
+			t.Errorf("region %s: code %p, forCode(%d) = %p", id, r.code, r.cc, pc)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d regions compiled", n)
+	}
+}
+
+// TestStartsWithCC: startsWithCC is "longer than the country code and
+// starts with it", on digit strings of every length up to 6 around each
+// default region's code.
+func TestStartsWithCC(t *testing.T) {
+	r := rand.New(rand.NewPCG(55, 56))
+	for _, id := range DefaultPhoneRegions {
+		reg := phones.region(id)
+		for range 5000 {
+			d := []byte(fmt.Sprint(r.IntN(1000000)))[:1+r.IntN(6)]
+			if r.IntN(2) == 0 {
+				d = append(slices.Clone(reg.ccDigits), d[:r.IntN(len(d)+1)]...)
+			}
+			want := len(d) > len(reg.ccDigits) && string(d[:len(reg.ccDigits)]) == string(reg.ccDigits)
+			if got := reg.startsWithCC(d); got != want {
+				t.Fatalf("region %s: startsWithCC(%q) = %v, want %v", id, d, got, want)
+			}
 		}
 	}
 }

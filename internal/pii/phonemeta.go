@@ -22,6 +22,7 @@ type phoneRegion struct {
 	complex  bool       // national prefix rules this code does not model
 	idd      []string   // literal international (IDD) prefixes, "00", "011"
 	ccDigits []byte     // the country calling code in digits
+	code     *phoneCode // the compiled regions of cc, this one among them
 	// leadDigits has bit d set when a national prefix or the country
 	// code starts with digit d: a quick no for most numbers.
 	leadDigits uint16
@@ -192,6 +193,7 @@ func compileCode(ms []*phonenumbers.PhoneMetadata) *phoneCode {
 		}
 		leads = append(leads, r.leading)
 		pc.regions = append(pc.regions, r)
+		r.code = pc
 	}
 	if pc.hasLead != 0 {
 		var err error

@@ -98,9 +98,12 @@ func (sc *scanner) tokenize() {
 			m |= c
 			all &= c
 		}
-		cs, ce := unwrap(t, i, j)
-		if cs != i || ce != j { // classes of the core only
-			m, all = maskOf(t[cs:ce])
+		cs, ce := i, j
+		if !plainEdges(t, i, j) {
+			cs, ce = unwrap(t, i, j)
+			if cs != i || ce != j { // classes of the core only
+				m, all = maskOf(t[cs:ce])
+			}
 		}
 		toks = append(toks, token{start: int32(i), end: int32(j), cs: int32(cs), ce: int32(ce), mask: m, all: all})
 		i = j
@@ -135,12 +138,39 @@ var wraps = func() (t [256]uint8) {
 	return t
 }()
 
+// edges says which bytes may start (edgeFirst) and end (edgeLast) a
+// token whose core is the whole token: not a wrapping byte, not
+// non-ASCII (a typographic quote starts so), and at the end not '.' or
+// ':' either. One lookup per end instead of six comparisons.
+const (
+	edgeFirst = 1
+	edgeLast  = 2
+)
+
+var edges = func() (t [256]uint8) {
+	for c := range t {
+		if wraps[c] == 0 && c < 0x80 {
+			t[c] = edgeFirst
+			if c != '.' && c != ':' {
+				t[c] |= edgeLast
+			}
+		}
+	}
+	return t
+}()
+
+// plainEdges reports whether the token t[i:j] (not empty) is its own
+// core as far as its first and last bytes tell: the common case.
+func plainEdges(t []byte, i, j int) bool {
+	return edges[t[i]]&edgeFirst&(edges[t[j-1]]&edgeLast>>1) != 0
+}
+
 // unwrap returns the core [cs, ce) of the token t[i:j]: without wrapping
 // quotes and brackets (ASCII, and the typographic « » “ ” ‘ ’) and without
 // a trailing '.' or ':' unless the token is an initial ("J.").
 func unwrap(t []byte, i, j int) (cs, ce int) {
 	cs, ce = i, j
-	if wraps[t[cs]] == 0 && wraps[t[ce-1]] == 0 && t[ce-1] != '.' && t[ce-1] != ':' && t[cs] < 0x80 && t[ce-1] < 0x80 {
+	if plainEdges(t, i, j) {
 		return cs, ce // the common case: nothing to strip
 	}
 	for cs < ce {
