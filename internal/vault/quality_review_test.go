@@ -24,8 +24,8 @@ checks:
     max: 1000000
 `
 
-// TestReviewAsyncPutProfile: since 6f47edd a put profiles on its own
-// goroutine whenever GOMAXPROCS >= 2; `checks run` profiles in line. The
+// TestReviewAsyncPutProfile: a put profiles on its own goroutine when
+// GOMAXPROCS > 2; `checks run` profiles in line. The
 // stored profile of one JSON Lines input (numbers as JSON numbers and as
 // strings of the same text in one column, nulls, absent and late keys,
 // low-cardinality and overflowing columns, repeated rows) must be the same
@@ -82,8 +82,8 @@ func TestReviewAsyncPutProfile(t *testing.T) {
 			t.Fatal(err)
 		}
 		v.inlineQuality = mode == "inline"
-		if mode == "async" && runtime.GOMAXPROCS(0) < 2 {
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+		if mode == "async" && runtime.GOMAXPROCS(0) < 3 {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
 		}
 		if mode == "procs1" {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
