@@ -244,6 +244,9 @@ func (s *kll) share(in func(float64) bool) float64 {
 // in another order than slices.Sort leaves them; they are equal as
 // numbers.
 func (s *kll) sortFloats(lv []float64) {
+	if sortedFloats(lv) { // ids, times: columns often arrive in order
+		return
+	}
 	sc := sortScratch.Get().(*keyScratch)
 	k := sc.keys[:0]
 	for _, x := range lv {
@@ -269,6 +272,16 @@ func (s *kll) sortFloats(lv []float64) {
 		sc.keys, sc.tmp = sc.tmp, sc.keys
 	}
 	sortScratch.Put(sc)
+}
+
+// sortedFloats reports whether lv is in ascending order (no NaN in lv).
+func sortedFloats(lv []float64) bool {
+	for i := 1; i < len(lv); i++ {
+		if lv[i] < lv[i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // radixMin is the length from which sortFloats sorts by radix.
