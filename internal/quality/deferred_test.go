@@ -103,16 +103,7 @@ func TestDeferredNumbers(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := prof.Column("q").Numeric
-		var sum float64
-		for _, x := range xs {
-			sum += x
-		}
-		mean := sum / float64(len(xs))
-		var ss float64
-		for _, x := range xs {
-			ss += (x - mean) * (x - mean)
-		}
-		sd := math.Sqrt(ss / float64(len(xs)))
+		mean, sd := exactMeanSD(xs)
 		slices.Sort(xs)
 		if n.Count != int64(len(xs)) || n.Min != xs[0] || n.Max != xs[len(xs)-1] ||
 			math.Abs(n.Mean-mean) > 1e-9*math.Max(1, math.Abs(mean)) || math.Abs(n.StdDev-sd) > 1e-9*math.Max(1, sd) {

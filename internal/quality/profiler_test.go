@@ -120,16 +120,7 @@ func checkNumeric(t *testing.T, name string, col *Column, nums []float64) {
 		}
 		return
 	}
-	var sum float64
-	for _, x := range nums {
-		sum += x
-	}
-	mean := sum / float64(len(nums))
-	var ss float64
-	for _, x := range nums {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := math.Sqrt(ss / float64(len(nums)))
+	mean, sd := exactMeanSD(nums)
 	n := col.Numeric
 	sorted := slices.Sorted(slices.Values(nums))
 	if n.Min != sorted[0] || n.Max != sorted[len(sorted)-1] {
@@ -274,4 +265,19 @@ func TestAsyncSame(t *testing.T) {
 	if a.Column("day").Missing != 15001 { // 15000 before it, and the last row has no cell for it
 		t.Errorf("late column missing = %d, want 15001", a.Column("day").Missing)
 	}
+}
+
+// exactMeanSD returns the mean and population standard deviation of xs,
+// two passes, for tests to compare the profile's with.
+func exactMeanSD(xs []float64) (float64, float64) {
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	mean := sum / float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)))
 }

@@ -164,16 +164,7 @@ func TestReviewMixedKindsDeferred(t *testing.T) {
 		if n == nil {
 			t.Fatalf("%s: no numeric statistics", name)
 		}
-		var sum float64
-		for _, x := range nums {
-			sum += x
-		}
-		mean := sum / float64(len(nums))
-		var ss float64
-		for _, x := range nums {
-			ss += (x - mean) * (x - mean)
-		}
-		sd := math.Sqrt(ss / float64(len(nums)))
+		mean, sd := exactMeanSD(nums)
 		slices.Sort(nums)
 		if n.Count != int64(len(nums)) || n.Min != nums[0] || n.Max != nums[len(nums)-1] ||
 			math.Abs(n.Mean-mean) > 1e-9*math.Max(1, math.Abs(mean)) || math.Abs(n.StdDev-sd) > 1e-9*math.Max(1, sd) {
