@@ -177,7 +177,7 @@ func (sc *scanner) finishAddress(i, end int, s float32) int {
 		pc := postcode(w)
 		// The lexicon last: a particle role matters only for a word the
 		// other tests would stop at (the same result, fewer lookups).
-		if !pc && !isDirection(w) && (!isCapital(w) || sc.startsSentence(k) || (acronym(w) && len(w) > 2) || hasAny(w, "-_")) && !sc.is(k, lexStreetParticle) {
+		if !pc && !isDirection(w) && (!isCapital(w) || sc.startsSentence(k) || (acronym(w) && len(w) > 2) || sc.toks[k].mask&(cDash|cUnder) != 0) && !sc.is(k, lexStreetParticle) {
 			break
 		}
 		if pc {

@@ -18,6 +18,38 @@ func (d dateInfo) birthYear(thisYear int) bool {
 // a space, by a time of day.
 func numericDate(b []byte) (dateInfo, bool) {
 	var di dateInfo
+	if len(b) >= 10 {
+		// YYYY-MM-DD alone or before 'T' or a space (a date of birth, a
+		// timestamp), and DD-MM-YYYY alone: the fields and the time
+		// splitDate and the loop below would find, by position
+		// (TestNumericDateShortcut).
+		if c := b[4]; c == b[7] && (c == '-' || c == '/' || c == '.') &&
+			digitBytes[b[0]]&digitBytes[b[1]]&digitBytes[b[2]]&digitBytes[b[3]]&
+				digitBytes[b[5]]&digitBytes[b[6]]&digitBytes[b[8]]&digitBytes[b[9]] != 0 &&
+			(len(b) == 10 || b[10] == 'T' || b[10] == ' ') {
+			if len(b) > 10 && !timeOfDay(b[11:], &di) {
+				return di, false
+			}
+			y := int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
+			m, d := int(b[5]-'0')*10+int(b[6]-'0'), int(b[8]-'0')*10+int(b[9]-'0')
+			di.year = y
+			return di, y >= 1800 && y < 2200 && validDay(y, m, d)
+		}
+		// DD-MM-YYYY or MM-DD-YYYY: either order may be valid.
+		if c := b[2]; len(b) == 10 && c == b[5] && (c == '-' || c == '/' || c == '.') &&
+			digitBytes[b[0]]&digitBytes[b[1]]&digitBytes[b[3]]&digitBytes[b[4]]&
+				digitBytes[b[6]]&digitBytes[b[7]]&digitBytes[b[8]]&digitBytes[b[9]] != 0 {
+			y := int(b[6]-'0')*1000 + int(b[7]-'0')*100 + int(b[8]-'0')*10 + int(b[9]-'0')
+			a, c := int(b[0]-'0')*10+int(b[1]-'0'), int(b[3]-'0')*10+int(b[4]-'0')
+			di.year = y
+			return di, y >= 1800 && y < 2200 && (validDay(y, c, a) || validDay(y, a, c))
+		}
+	}
+	return numericDateLoop(b, di)
+}
+
+// numericDateLoop is numericDate for any shape.
+func numericDateLoop(b []byte, di dateInfo) (dateInfo, bool) {
 	datePart := b
 	for i, c := range b {
 		if (c == 'T' || c == ' ') && i >= 8 {

@@ -8,8 +8,10 @@ import "bytes"
 // extension (so "icon@2x.png" is not an address). Quoted local parts and
 // address literals ("a@[10.0.0.1]") are not recognized.
 func emailStrength(b []byte) float32 {
+	// A second '@' is in the domain, which emailDomain rejects (a byte
+	// that is not a host name's): no second search for it.
 	at := bytes.IndexByte(b, '@')
-	if at < 1 || at > 64 || len(b)-at-1 < 4 || len(b) > 254 || bytes.IndexByte(b[at+1:], '@') >= 0 {
+	if at < 1 || at > 64 || len(b)-at-1 < 4 || len(b) > 254 {
 		return 0
 	}
 	if !emailLocal(b[:at]) || !emailDomain(b[at+1:]) {
@@ -66,17 +68,19 @@ func emailDomain(d []byte) bool {
 	// each pair of neighbouring bytes, checked by table without a branch
 	// per byte: prev starts as a dot, so a leading '.' or '-' counts, and
 	// after the loop a trailing one does.
-	bad, prev, dots := uint8(0), uint8(domDot), 0
+	// At least two labels: a dot, found by the search for the last
+	// label's.
+	bad, prev := uint8(0), uint8(domDot)
 	for _, c := range d {
 		k := domBytes[c]
 		bad |= domPairs[prev<<2|k]
-		dots += int(k >> 1 & ^k & 1) // k == domDot
 		prev = k
 	}
-	if bad|domPairs[prev<<2|domDot] != 0 || dots == 0 {
+	if bad|domPairs[prev<<2|domDot] != 0 {
 		return false
 	}
-	return tld(d[bytes.LastIndexByte(d, '.')+1:])
+	dot := bytes.LastIndexByte(d, '.')
+	return dot >= 0 && tld(d[dot+1:])
 }
 
 // Host name bytes for emailDomain's table: a letter, digit or UTF-8 byte,

@@ -38,7 +38,26 @@ func (sc *scanner) scanOne(v []byte) ([]cand, bool) {
 		and &= (x0 & x1 & x2 & x3) & (x4 & x5 & x6 & x7)
 		sum += (x0 + x1 + x2 + x3) + (x4 + x5 + x6 + x7)
 	}
-	for ; i < n; i++ {
+	// The last zero to seven bytes as at most one block of four, one of
+	// two and one byte (no loop: a loop's test and branch per byte cost
+	// more than the lookups).
+	if n-i >= 4 {
+		b := v[i : i+4 : i+4]
+		x0, x1, x2, x3 := cellBytes[b[0]], cellBytes[b[1]], cellBytes[b[2]], cellBytes[b[3]]
+		or |= (x0 | x1) | (x2 | x3)
+		and &= (x0 & x1) & (x2 & x3)
+		sum += (x0 + x1) + (x2 + x3)
+		i += 4
+	}
+	if n-i >= 2 {
+		b := v[i : i+2 : i+2]
+		x0, x1 := cellBytes[b[0]], cellBytes[b[1]]
+		or |= x0 | x1
+		and &= x0 & x1
+		sum += x0 + x1
+		i += 2
+	}
+	if i < n {
 		x := cellBytes[v[i]]
 		or |= x
 		and &= x
@@ -212,8 +231,11 @@ func (sc *scanner) scanGroups(v []byte) ([]cand, int) {
 	if groupBytes[v[n-1]] != 1 || (groupBytes[v[0]] != 1 && (v[0] != '+' || groupBytes[v[1]] != 1)) {
 		return nil, 0
 	}
-	toks, digit, prev := 1, false, uint8(0)
+	// numberShape's counts on the way (cellBytes' lanes: the cell is
+	// shorter than 256 bytes), so that numberAt need not read it again.
+	toks, digit, prev, sum := 1, false, uint8(0), uint64(0)
 	for _, c := range v {
+		sum += cellBytes[c]
 		k := groupBytes[c]
 		switch k {
 		case 0:
@@ -237,7 +259,7 @@ func (sc *scanner) scanGroups(v []byte) ([]cand, int) {
 		return nil, 0
 	}
 	sc.text, sc.cands, sc.toks = v, sc.cands[:0], sc.toks[:0]
-	if !sc.numberAt(0, int32(n)) {
+	if !sc.numberAtShape(0, int32(n), cellShape(sum)) {
 		return nil, 0
 	}
 	return sc.cands, toks

@@ -61,9 +61,13 @@ func TestHexSecretShortcut(t *testing.T) {
 // the tokens of a byte-by-byte split.
 func TestTokenizeBlocks(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	const alphabet = "aZ09.-@:/ \t\"(),é"
+	// The second alphabet: bytes just below and above white space and
+	// the high bytes the block test's subtraction borrows through, with
+	// tokens of any length.
+	alphabets := []string{"aZ09.-@:/ \t\"(),é;!?", "a0 \t\n\v\f\r\x00\x1f!\x7f\x80\xa0\xa1\xff" + strings.Repeat("x", 10)}
 	sc := newScanner(nil)
-	for range 20000 {
+	for k := range 40000 {
+		alphabet := alphabets[k%2]
 		w := make([]byte, r.IntN(90))
 		for i := range w {
 			w[i] = alphabet[r.IntN(len(alphabet))]
@@ -907,5 +911,302 @@ func TestCellBytes(t *testing.T) {
 	sc := newScanner(nil)
 	if _, ok := sc.scanOne(bytes.Repeat([]byte{'7'}, 256)); ok {
 		t.Fatal("scanOne took a cell of 256 bytes, more than its lanes count")
+	}
+}
+
+// TestScanOneTail: scanOne's pass over a cell (blocks of eight, then at
+// most one block of four, one of two and one byte) gives the classes
+// maskOf gives, for cells of every length up to 255, and so the token
+// it sets up (mask and all) is scan's.
+func TestScanOneTail(t *testing.T) {
+	r := rand.New(rand.NewPCG(71, 72))
+	const alphabet = "0123456789abcdefXYZ.-_+=~"
+	sc := newScanner(nil)
+	hex := 0
+	for n := 2; n <= 255; n++ {
+		for range 40 {
+			w := make([]byte, n)
+			for i := range w {
+				w[i] = alphabet[r.IntN(len(alphabet))]
+			}
+			// Mostly hex with a byte of another class anywhere, so that
+			// each position of the tail decides a class.
+			if r.IntN(2) == 0 {
+				for i := range w {
+					w[i] = "0123456789abcdef"[r.IntN(16)]
+				}
+				w[r.IntN(n)] = alphabet[r.IntN(len(alphabet))]
+			}
+			// A hex letter first and a digit: not numeric (which needs a
+			// digit first), so alnum sets up the token; all hex (a hash)
+			// unless another byte came in.
+			w[0], w[1] = "abcdefABCDEF"[r.IntN(12)], '7'
+			if w[n-1] == '.' {
+				w[n-1] = '9' // a trailing '.' is not part of the core
+			}
+			if _, ok := sc.scanOne(w); !ok {
+				t.Fatalf("scanOne declined %q", w)
+			}
+			m, all := maskOf(w)
+			if len(sc.toks) != 1 || sc.toks[0].mask != m || sc.toks[0].all != all {
+				t.Fatalf("scanOne(%q) set up %+v, want mask %b all %b", w, sc.toks, m, all)
+			}
+			if all&cHex != 0 {
+				hex++
+			}
+		}
+	}
+	if hex < 2000 {
+		t.Fatalf("only %d cells all hex: the and of the classes is tested little", hex)
+	}
+	// Numbers of every length to 40 with separators anywhere: the lanes'
+	// counts decide the numeric recognizers, which the general path
+	// checks.
+	for n := 7; n <= 40; n++ {
+		for range 300 {
+			w := make([]byte, n)
+			for i := range w {
+				w[i] = "0123456789"[r.IntN(10)]
+				if r.IntN(4) == 0 {
+					w[i] = ".-/:()+"[r.IntN(7)]
+				}
+			}
+			w[0] = '1' + byte(r.IntN(9))
+			if _, err := fastEqual(sc, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// ipv4StrengthSlow is ipv4Strength as it was: "small" by a byte loop.
+func ipv4StrengthSlow(b []byte) float32 {
+	if !parseIPv4(b) {
+		return 0
+	}
+	small := true
+	for i, c := range b {
+		if isDigit(c) && i+1 < len(b) && isDigit(b[i+1]) {
+			small = false
+			break
+		}
+	}
+	if small {
+		return 0.35
+	}
+	return 0.85
+}
+
+// TestIPv4Small: the length test for one-digit octets against the byte
+// loop it replaced, on addresses, addresses with a byte changed, inserted
+// or removed, and dotted digits.
+func TestIPv4Small(t *testing.T) {
+	r := rand.New(rand.NewPCG(73, 74))
+	bases := corpus.Pool("IP_ADDRESS", 512, 9)
+	bases = append(bases, "0.0.0.0", "1.2.3.4", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3.04", "1..2.3", "1.2.3.4.", ".1.2.3.4", "1000.1.1.1", "1.2.3", "1.2.3.4.5", "10.0.0.1", "9.9.9.99")
+	const alphabet = "0123456789.x:"
+	check := func(w []byte) {
+		if got, want := ipv4Strength(w), ipv4StrengthSlow(w); got != want {
+			t.Fatalf("ipv4Strength(%q) = %v, byte loop %v", w, got, want)
+		}
+	}
+	valid := 0
+	for range 300000 {
+		var w []byte
+		switch r.IntN(3) {
+		case 0:
+			w = []byte(bases[r.IntN(len(bases))])
+			for range r.IntN(3) {
+				switch i := r.IntN(len(w) + 1); r.IntN(3) {
+				case 0:
+					if i < len(w) {
+						w[i] = alphabet[r.IntN(len(alphabet))]
+					}
+				case 1:
+					w = slices.Insert(w, i, alphabet[r.IntN(len(alphabet))])
+				default:
+					if i < len(w) {
+						w = slices.Delete(w, i, i+1)
+					}
+				}
+			}
+		default:
+			w = make([]byte, 5+r.IntN(13))
+			for i := range w {
+				w[i] = "0123456789."[r.IntN(11)]
+				if r.IntN(3) == 0 {
+					w[i] = '.'
+				}
+			}
+		}
+		if parseIPv4(w) {
+			valid++
+		}
+		check(w)
+	}
+	if valid < 10000 {
+		t.Fatalf("only %d valid addresses among the cases: the comparison tests little", valid)
+	}
+}
+
+// TestHasAnyPrefix: the in-place comparison against string equality.
+func TestHasAnyPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(75, 76))
+	prefixes := [][]string{nil, {"0"}, {"00", "011"}, {"0", "180020"}, {"1"}, {"8", "810"}}
+	hits := 0
+	for range 100000 {
+		d := make([]byte, r.IntN(10))
+		for i := range d {
+			d[i] = "0018"[r.IntN(4)]
+		}
+		for _, ps := range prefixes {
+			want := 0
+			for _, pre := range ps {
+				if len(d) > len(pre) && string(d[:len(pre)]) == pre {
+					want = len(pre)
+					break
+				}
+			}
+			if got := hasAnyPrefix(d, ps); got != want {
+				t.Fatalf("hasAnyPrefix(%q, %q) = %d, want %d", d, ps, got, want)
+			}
+			if want > 0 {
+				hits++
+			}
+		}
+	}
+	if hits < 10000 {
+		t.Fatalf("only %d prefixes matched: the comparison tests little", hits)
+	}
+}
+
+// TestNumericDateShortcut: numericDate's YYYY-MM-DD shape (alone or
+// before a time) against numericDateLoop, on dates, timestamps and
+// strings near them.
+func TestNumericDateShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(77, 78))
+	bases := append(corpus.Pool("DATE_OF_BIRTH", 256, 5), corpus.Pool("DATE", 256, 6)...)
+	bases = append(bases, corpus.Pool("TIMESTAMP", 512, 7)...)
+	bases = append(bases, "2024-02-29", "2023-02-29", "1799-12-31", "2199-12-31", "2200-01-01", "2024-01-01T00:00:00Z",
+		"2024-01-01 00:00", "2024-01-01T24:00", "2024-01-01T", "2024-01-01 ", "2024-13-01", "2024/01/01T10:11:12+01:00")
+	const alphabet = "0123456789-/.:TZ +x"
+	shaped, dmy := 0, 0
+	for range 300000 {
+		w := []byte(bases[r.IntN(len(bases))])
+		for range r.IntN(3) {
+			switch i := r.IntN(len(w) + 1); r.IntN(3) {
+			case 0:
+				if i < len(w) {
+					w[i] = alphabet[r.IntN(len(alphabet))]
+				}
+			case 1:
+				w = slices.Insert(w, i, alphabet[r.IntN(len(alphabet))])
+			default:
+				if i < len(w) {
+					w = slices.Delete(w, i, i+1)
+				}
+			}
+		}
+		got, okGot := numericDate(w)
+		want, okWant := numericDateLoop(w, dateInfo{})
+		if okGot != okWant || (okGot && got != want) {
+			t.Fatalf("numericDate(%q) = %+v %v, numericDateLoop %+v %v", w, got, okGot, want, okWant)
+		}
+		if len(w) >= 10 && w[4] == w[7] && (len(w) == 10 || w[10] == 'T' || w[10] == ' ') {
+			shaped++
+		}
+		if len(w) == 10 && w[2] == w[5] {
+			dmy++
+		}
+	}
+	if shaped < 50000 || dmy < 20000 {
+		t.Fatalf("only %d and %d cases of the shortcuts' shapes: the comparison tests little", shaped, dmy)
+	}
+}
+
+// getSlow is wordTable.get as it was: one loop, a branch per byte.
+func (t *wordTable) getSlow(w []byte) uint16 {
+	var buf [24]byte
+	if len(w) > len(buf) {
+		return 0
+	}
+	h := uint32(fnvOffset)
+	for i, c := range w {
+		switch {
+		case isUpper(c):
+			c += 'a' - 'A'
+		case c >= 0x80 && c <= 0x9e && c != 0x97 && i > 0 && w[i-1] == 0xc3:
+			c += 0x20
+		}
+		buf[i] = c
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	k := buf[:len(w)]
+	for i := h & t.mask; t.keys[i] != ""; i = (i + 1) & t.mask {
+		if t.keys[i] == string(k) {
+			return t.roles[i]
+		}
+	}
+	return 0
+}
+
+// TestWordTableGet: get (ASCII by table, other words by getUTF8) against
+// the one-loop lookup, for every lexicon word as it is, capitalized, in
+// capitals (the Latin-1 letters too), with a byte changed, and random
+// bytes.
+func TestWordTableGet(t *testing.T) {
+	r := rand.New(rand.NewPCG(79, 80))
+	upperUTF8 := func(w string) []byte {
+		b := []byte(strings.ToUpper(w))
+		return b
+	}
+	found, high := 0, 0
+	check := func(w []byte) {
+		got, want := lexiconTable.get(w), lexiconTable.getSlow(w)
+		if got != want {
+			t.Fatalf("get(%q) = %b, one loop %b", w, got, want)
+		}
+		if want != 0 {
+			found++
+		}
+		if slices.ContainsFunc(w, func(c byte) bool { return c >= 0x80 }) {
+			high++
+		}
+	}
+	const alphabet = "aZé\xc3\x80\x97\x9e\x9f'-.Ü"
+	for _, k := range lexiconTable.keys {
+		if k == "" {
+			continue
+		}
+		check([]byte(k))
+		check(upperUTF8(k))
+		if len(k) > 0 {
+			b := []byte(k)
+			b[0] = upper(b[0])
+			check(b)
+			b = []byte(k)
+			b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
+			check(b)
+		}
+	}
+	for range 20000 {
+		b := make([]byte, r.IntN(27))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		check(b)
+	}
+	if found < 3000 || high < 1000 {
+		t.Fatalf("%d words found, %d with high bytes: the comparison tests little", found, high)
+	}
+}
+
+// TestDashUnderClasses: finishAddress reads "a '-' or '_' in the word"
+// from the token's classes; cDash and cUnder are those two bytes alone.
+func TestDashUnderClasses(t *testing.T) {
+	for c := range 256 {
+		if got, want := classes[c]&(cDash|cUnder) != 0, c == '-' || c == '_'; got != want {
+			t.Fatalf("byte %#x: cDash|cUnder %v, want %v", c, got, want)
+		}
 	}
 }

@@ -33,7 +33,7 @@ func ibanCompact(buf *[64]byte, b []byte) (s []byte, ok bool) {
 	n, bad := 0, uint8(0)
 	for _, c := range b {
 		k := ibanBytes[c]
-		buf[n&63] = upper(c)
+		buf[n&63] = upperASCII[c]
 		n += int(k & 1)
 		bad |= k >> 1
 	}
@@ -42,6 +42,14 @@ func ibanCompact(buf *[64]byte, b []byte) (s []byte, ok bool) {
 	}
 	return buf[:n], true
 }
+
+// upperASCII is upper by table (no branch on the byte).
+var upperASCII = func() (t [256]byte) {
+	for c := range t {
+		t[c] = upper(byte(c))
+	}
+	return t
+}()
 
 // ibanBytes: 1 for the letters and digits compact keeps, 0 for the space
 // it skips, 2 for any other byte.

@@ -68,6 +68,35 @@ func (t *wordTable) get(w []byte) uint16 {
 	if len(w) > len(buf) {
 		return 0
 	}
+	// ASCII by table, without a branch per byte; a word with a byte
+	// above 0x7f (a Latin-1 capital in UTF-8 is lowered by its second
+	// byte) is lowered again by getUTF8 (TestWordTableGet).
+	h := uint32(fnvOffset)
+	var high byte
+	for i, c := range w {
+		high |= c
+		c = lowerASCII[c]
+		buf[i] = c
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	if high >= 0x80 {
+		return t.getUTF8(w)
+	}
+	return t.find(buf[:len(w)], h)
+}
+
+// lowerASCII lower-cases ASCII capitals and leaves every other byte.
+var lowerASCII = func() (t [256]byte) {
+	for c := range t {
+		t[c] = lower(byte(c))
+	}
+	return t
+}()
+
+// getUTF8 is get for a word with a byte above 0x7f: Latin-1 capitals
+// in UTF-8 (0xc3 and a second byte 0x80-0x9e but 0x97) are lowered too.
+func (t *wordTable) getUTF8(w []byte) uint16 {
+	var buf [24]byte
 	h := uint32(fnvOffset)
 	for i, c := range w {
 		switch {
@@ -79,7 +108,11 @@ func (t *wordTable) get(w []byte) uint16 {
 		buf[i] = c
 		h = (h ^ uint32(c)) * fnvPrime
 	}
-	k := buf[:len(w)]
+	return t.find(buf[:len(w)], h)
+}
+
+// find looks up the lower-cased word k whose hash is h.
+func (t *wordTable) find(k []byte, h uint32) uint16 {
 	for i := h & t.mask; t.keys[i] != ""; i = (i + 1) & t.mask {
 		if t.keys[i] == string(k) {
 			return t.roles[i]

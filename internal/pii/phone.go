@@ -223,11 +223,24 @@ func (p *phoneParser) iddPrefix(d []byte) int {
 // with and is longer than, or 0.
 func hasAnyPrefix(d []byte, prefixes []string) int {
 	for _, pre := range prefixes {
-		if len(d) > len(pre) && string(d[:len(pre)]) == pre {
+		if len(d) > len(pre) && digitsPrefix(d, pre) {
 			return len(pre)
 		}
 	}
 	return 0
+}
+
+// digitsPrefix reports whether d starts with pre (len(d) > len(pre)),
+// compared in place: the prefixes are one to six digits, too short for
+// a call to the runtime's memequal to pay.
+func digitsPrefix(d []byte, pre string) bool {
+	d = d[:len(pre)]
+	for i := range d {
+		if d[i] != pre[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // nationalStrength validates a number written without '+' as a number of
@@ -236,7 +249,7 @@ func hasAnyPrefix(d []byte, prefixes []string) int {
 // national prefix only when what remains is still a possible number.
 func (r *phoneRegion) nationalStrength(sh phoneShape) float32 {
 	d := sh.digits
-	if len(d) >= len(r.lenMask)+3 {
+	if len(d) >= len(r.lenMask)+3 || !r.possibleLength(d) {
 		return 0
 	}
 	accD := r.dfa.run(d)
@@ -262,6 +275,31 @@ func (r *phoneRegion) nationalStrength(sh phoneShape) float32 {
 		return 0.65
 	}
 	return 0.3
+}
+
+// possibleLength reports whether one of the national numbers that
+// nationalStrength may read in d (d itself, without r's national prefix,
+// without r's country code, without both) has a length that a region of
+// r's code allows: if none has, no automaton needs to run, the number is
+// invalid (TestNationalLengthFirst). A number is mostly tried against
+// regions of other countries, whose lengths differ.
+func (r *phoneRegion) possibleLength(d []byte) bool {
+	lens := r.code.lens
+	if lens&(1<<len(d)) != 0 {
+		return true
+	}
+	if pre := hasAnyPrefix(d, r.prefixes); pre > 0 && lens&(1<<(len(d)-pre)) != 0 {
+		return true
+	}
+	if n := len(r.ccDigits); r.startsWithCC(d) {
+		if lens&(1<<(len(d)-n)) != 0 {
+			return true
+		}
+		if pre := hasAnyPrefix(d[n:], r.prefixes); pre > 0 && lens&(1<<(len(d)-n-pre)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // stripNational removes r's national prefix from d (whose automaton

@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,9 @@ type phoneCode struct {
 	regions []*phoneRegion
 	leading *digitDFA
 	hasLead uint32 // bit i: region i has a leading-digits pattern
+	// lens has bit l set when a region allows national numbers of l
+	// digits (the general description and a number type: matchesAcc).
+	lens uint32
 }
 
 // The number types getNumberTypeHelper tries after the general
@@ -105,7 +109,19 @@ func containsLen(ls []int32, l int) bool {
 
 // matches reports whether nsn matches the general description and at
 // least one number type, as libphonenumber's getNumberTypeHelper does.
-func (r *phoneRegion) matches(nsn []byte) bool { return r.matchesAcc(nsn, r.dfa.run(nsn)) }
+// A length that the general description or every number type rules
+// out decides without running the automaton (TestMatchesLengthFirst):
+// most regions of a shared code (the 25 of +1) are asked about numbers
+// of another country's length.
+func (r *phoneRegion) matches(nsn []byte) bool {
+	if len(nsn) >= len(r.lenMask) {
+		return false
+	}
+	if lm := r.lenMask[len(nsn)]; lm&1 == 0 || lm&^1 == 0 {
+		return false
+	}
+	return r.matchesAcc(nsn, r.dfa.run(nsn))
+}
 
 // matchesAcc is matches given the automaton's result for nsn.
 func (r *phoneRegion) matchesAcc(nsn []byte, acc uint32) bool {
@@ -194,6 +210,11 @@ func compileCode(ms []*phonenumbers.PhoneMetadata) *phoneCode {
 		leads = append(leads, r.leading)
 		pc.regions = append(pc.regions, r)
 		r.code = pc
+		for l, lm := range r.lenMask {
+			if lm&1 != 0 && lm&^1 != 0 {
+				pc.lens |= 1 << l
+			}
+		}
 	}
 	if pc.hasLead != 0 {
 		var err error
@@ -245,15 +266,17 @@ func (pc *phoneCode) validKnown(nsn []byte, known *phoneRegion, acc uint32) bool
 	if pc.leading != nil {
 		lead = pc.leading.prefixes(nsn)
 	}
-	for i, r := range pc.regions {
-		bit := uint32(1) << i
-		switch {
-		case pc.hasLead&bit == 0:
-			if match(r) {
-				return true
-			}
-		case lead&bit != 0:
-			return match(r)
+	// In order, only the regions that can decide: those without a
+	// leading-digits pattern, and those whose pattern nsn starts with
+	// (most regions of +1 are neither; TestValidKnownBits).
+	for try := (^pc.hasLead | lead) & (1<<len(pc.regions) - 1); try != 0; try &= try - 1 {
+		i := bits.TrailingZeros32(try)
+		r := pc.regions[i]
+		if pc.hasLead&(1<<i) != 0 {
+			return match(r) // the first region whose leading digits match decides
+		}
+		if match(r) {
+			return true
 		}
 	}
 	return false

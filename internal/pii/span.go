@@ -1,6 +1,8 @@
 package pii
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -78,16 +80,33 @@ func (sc *scanner) tokenize() {
 		}
 		j, m, all := i, uint16(0), ^uint16(0)
 		// Eight bytes at a time while none is white space (the lookups
-		// are independent, so they overlap), then byte by byte.
+		// are independent, so they overlap), then byte by byte. Whether
+		// a block holds white space is decided on the eight bytes as one
+		// word first (lowBytes): most tokens of a multi-token cell are
+		// shorter than eight bytes, and their bytes up to the space
+		// are then read once, without a test for white space.
 		for ; j+8 <= len(t); j += 8 {
-			b := t[j : j+8 : j+8]
-			c0, c1, c2, c3 := classes[b[0]], classes[b[1]], classes[b[2]], classes[b[3]]
-			c4, c5, c6, c7 := classes[b[4]], classes[b[5]], classes[b[6]], classes[b[7]]
-			or := (c0 | c1 | c2 | c3) | (c4 | c5 | c6 | c7)
-			if or&cSpace != 0 {
-				break
+			// The bytes are taken from the word, not the slice, so that
+			// the compiler loads them once, as one word.
+			x := binary.LittleEndian.Uint64(t[j : j+8 : j+8])
+			if k := lowBytes(x); k < 8 {
+				if isSpace(byte(x >> (8 * k))) {
+					// The token ends at byte k: the bytes before it are
+					// not below 0x21, so not white space.
+					for range k {
+						c := classes[byte(x)]
+						m |= c
+						all &= c
+						x >>= 8
+					}
+					j += k
+					goto end
+				}
+				break // a control byte: byte by byte from here
 			}
-			m |= or
+			c0, c1, c2, c3 := classes[byte(x)], classes[byte(x>>8)], classes[byte(x>>16)], classes[byte(x>>24)]
+			c4, c5, c6, c7 := classes[byte(x>>32)], classes[byte(x>>40)], classes[byte(x>>48)], classes[byte(x>>56)]
+			m |= (c0 | c1 | c2 | c3) | (c4 | c5 | c6 | c7)
 			all &= (c0 & c1 & c2 & c3) & (c4 & c5 & c6 & c7)
 		}
 		for ; j < len(t); j++ {
@@ -98,6 +117,7 @@ func (sc *scanner) tokenize() {
 			m |= c
 			all &= c
 		}
+	end:
 		cs, ce := i, j
 		if !plainEdges(t, i, j) {
 			cs, ce = unwrap(t, i, j)
@@ -109,6 +129,16 @@ func (sc *scanner) tokenize() {
 		i = j
 	}
 	sc.toks = toks
+}
+
+// lowBytes returns the index of the first of the eight bytes of x (in
+// memory order: x read little-endian) below 0x21, which white space is,
+// or 8 if none is. The test on all eight at once marks every byte below
+// 0x21 and may mark a byte above a marked one by the subtraction's
+// borrow, never one below: the lowest mark is exact.
+func lowBytes(x uint64) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return bits.TrailingZeros64((x-0x21*ones)&^x&highs) >> 3
 }
 
 // maskOf returns the classes of any and of all bytes of b.
