@@ -285,6 +285,27 @@ func TestFastPathPools(t *testing.T) {
 // adversarialCell makes a cell near the shapes the fast path dispatches
 // on: random bytes of the classes it looks at, or a pool value with a
 // byte replaced, inserted or removed.
+// editByte makes one random edit of w with a byte of alphabet: an
+// insertion, a replacement or a deletion at a random place (the last two
+// do nothing at the end of w).
+func editByte(r *rand.Rand, w []byte, alphabet string) []byte {
+	k := r.IntN(len(w) + 1)
+	c := alphabet[r.IntN(len(alphabet))]
+	switch r.IntN(3) {
+	case 0:
+		return slices.Insert(w, k, c)
+	case 1:
+		if k < len(w) {
+			w[k] = c
+		}
+	default:
+		if k < len(w) {
+			return slices.Delete(w, k, k+1)
+		}
+	}
+	return w
+}
+
 func adversarialCell(r *rand.Rand, pools [][]string) []byte {
 	const alphabet = "0123456789abcdefxyzABCDEFXYZ@:.-/+()_ ,;'\"[]<>!?#=%\t"
 	high := []string{"é", "É", "«", "»", "“", "”", "ß", "\xff"}
@@ -292,20 +313,7 @@ func adversarialCell(r *rand.Rand, pools [][]string) []byte {
 		p := pools[r.IntN(len(pools))]
 		w := []byte(p[r.IntN(len(p))])
 		for range 1 + r.IntN(2) {
-			k := r.IntN(len(w) + 1)
-			c := alphabet[r.IntN(len(alphabet))]
-			switch r.IntN(3) {
-			case 0:
-				w = slices.Insert(w, k, c)
-			case 1:
-				if k < len(w) {
-					w[k] = c
-				}
-			default:
-				if k < len(w) {
-					w = slices.Delete(w, k, k+1)
-				}
-			}
+			w = editByte(r, w, alphabet)
 		}
 		return w
 	}
@@ -605,20 +613,7 @@ func TestIBANShortcut(t *testing.T) {
 		case 1:
 			w = []byte(pool[r.IntN(len(pool))])
 			for range 1 + r.IntN(2) {
-				k := r.IntN(len(w) + 1)
-				c := alphabet[r.IntN(len(alphabet))]
-				switch r.IntN(3) {
-				case 0:
-					w = slices.Insert(w, k, c)
-				case 1:
-					if k < len(w) {
-						w[k] = c
-					}
-				default:
-					if k < len(w) {
-						w = slices.Delete(w, k, k+1)
-					}
-				}
+				w = editByte(r, w, alphabet)
 			}
 		default:
 			w = make([]byte, r.IntN(45))
@@ -715,20 +710,7 @@ func TestEmailShortcut(t *testing.T) {
 		if r.IntN(4) > 0 {
 			w = []byte(pool[r.IntN(len(pool))])
 			for range r.IntN(3) {
-				k := r.IntN(len(w) + 1)
-				c := alphabet[r.IntN(len(alphabet))]
-				switch r.IntN(3) {
-				case 0:
-					w = slices.Insert(w, k, c)
-				case 1:
-					if k < len(w) {
-						w[k] = c
-					}
-				default:
-					if k < len(w) {
-						w = slices.Delete(w, k, k+1)
-					}
-				}
+				w = editByte(r, w, alphabet)
 			}
 		} else {
 			w = make([]byte, r.IntN(80))
@@ -1017,18 +999,7 @@ func TestIPv4Small(t *testing.T) {
 		case 0:
 			w = []byte(bases[r.IntN(len(bases))])
 			for range r.IntN(3) {
-				switch i := r.IntN(len(w) + 1); r.IntN(3) {
-				case 0:
-					if i < len(w) {
-						w[i] = alphabet[r.IntN(len(alphabet))]
-					}
-				case 1:
-					w = slices.Insert(w, i, alphabet[r.IntN(len(alphabet))])
-				default:
-					if i < len(w) {
-						w = slices.Delete(w, i, i+1)
-					}
-				}
+				w = editByte(r, w, alphabet)
 			}
 		default:
 			w = make([]byte, 5+r.IntN(13))

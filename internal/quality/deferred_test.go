@@ -42,16 +42,7 @@ func TestKLLWeighted(t *testing.T) {
 			weight[x] += w
 			total += w
 		}
-		var held int64
-		for h, lv := range s.levels {
-			held += int64(len(lv)) << h
-			if h > 0 && !slices.IsSorted(lv) {
-				t.Fatalf("round %d: level %d not sorted", round, h)
-			}
-		}
-		if s.n != total || held != total {
-			t.Fatalf("round %d: %d values counted, items weigh %d, want %d", round, s.n, held, total)
-		}
+		checkKLLWeight(t, s, total, round)
 		// exact ranks: the share of the weight below each value and up to it
 		xs := slices.Sorted(func(yield func(float64) bool) {
 			for x := range weight {
@@ -73,6 +64,23 @@ func TestKLLWeighted(t *testing.T) {
 					round, distinct, q, x, b[0], b[1], KLLRankError)
 			}
 		}
+	}
+}
+
+// checkKLLWeight fails t unless the levels above the first of s are
+// sorted and its items, each of the weight of its level, weigh total,
+// the count of values s holds.
+func checkKLLWeight(t *testing.T, s *kll, total int64, round int) {
+	t.Helper()
+	var held int64
+	for h, lv := range s.levels {
+		held += int64(len(lv)) << h
+		if h > 0 && !slices.IsSorted(lv) {
+			t.Fatalf("round %d: level %d not sorted", round, h)
+		}
+	}
+	if s.n != total || held != total {
+		t.Fatalf("round %d: %d values counted, items weigh %d, want %d", round, s.n, held, total)
 	}
 }
 

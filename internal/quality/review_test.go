@@ -455,16 +455,7 @@ func TestReviewKLLInterleaved(t *testing.T) {
 				total++
 			}
 		}
-		var held int64
-		for h, lv := range s.levels {
-			held += int64(len(lv)) << h
-			if h > 0 && !slices.IsSorted(lv) {
-				t.Fatalf("round %d: level %d not sorted", round, h)
-			}
-		}
-		if s.n != total || held != total {
-			t.Fatalf("round %d: n %d, held weight %d, want %d", round, s.n, held, total)
-		}
+		checkKLLWeight(t, s, total, round)
 		slices.SortFunc(all, func(a, b wx) int { return cmpFloat(a.x, b.x) })
 		for i, x := range s.quantiles(QuantileRanks) {
 			q := QuantileRanks[i]
