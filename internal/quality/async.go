@@ -98,7 +98,11 @@ func (p *Profiler) replay(b *batch) {
 		}
 		for _, c := range b.cells[start:end] {
 			text := b.text[c.start:c.end]
-			p.observe(int(c.col), c.kind, c.num, text)
+			if c.kind == tabular.String {
+				p.observeString(int(c.col), text)
+			} else {
+				p.observe(int(c.col), c.kind, c.num, text)
+			}
 		}
 		p.endRow()
 		start = end

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coffer-vault/coffer/internal/tabular"
 )
 
 // benchRows is an orders table like the vault's put benchmark: integer
@@ -60,7 +59,7 @@ func BenchmarkProfiler(b *testing.B) {
 				}
 				for _, row := range rows {
 					for i, c := range row {
-						p.Observe(i, tabular.StringValue(c), c)
+						p.ObserveString(i, c)
 					}
 					p.EndRow()
 				}

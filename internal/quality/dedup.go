@@ -143,6 +143,15 @@ func (d *dedup) duplicates() (int64, error) {
 		return 0, d.err
 	}
 	sortRowHashes(d.buf)
+	if len(d.runs) == 0 { // all in memory
+		var n int64
+		for i := 1; i < len(d.buf); i++ {
+			if d.buf[i] == d.buf[i-1] {
+				n++
+			}
+		}
+		return n, nil
+	}
 	srcs, err := d.readers(d.buf)
 	if err != nil {
 		return 0, err

@@ -39,10 +39,87 @@ func fastFloat(b []byte) (float64, bool) {
 	return f, true
 }
 
+// fastNumber reads the two commonest shapes of a number in one pass:
+// [+-]digits (at most 18: an Int, as parseInt reads it) and
+// [+-]digits.digits (at most 15 digits in all: a Float, as fastFloat reads
+// it). It also settles text with a byte no number has (a hex id): String.
+// Anything else returns ok=false, and inferText tries parseInt, fastFloat
+// and strconv in turn, so the result is theirs either way.
+func fastNumber(b []byte) (vtype, float64, bool) {
+	i, neg := 0, false
+	if b[0] == '-' || b[0] == '+' {
+		i, neg = 1, b[0] == '-'
+	}
+	start := i
+	var m uint64
+	for i < len(b) && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	whole := i - start
+	if i == len(b) {
+		if whole == 0 || whole > 18 {
+			return 0, 0, false
+		}
+		n := int64(m)
+		if neg {
+			n = -n
+		}
+		return tInt, float64(n), true
+	}
+	if b[i] != '.' {
+		return tString, 0, !inFloat(b[i])
+	}
+	i++
+	fs := i
+	for i < len(b) && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	if i != len(b) {
+		return tString, 0, !inFloat(b[i])
+	}
+	frac := i - fs
+	if whole+frac == 0 || whole+frac > 15 {
+		return 0, 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return tFloat, f, true
+}
+
+// inFloat reports whether c may appear in a float strconv reads (the
+// bytes floatBytes allows).
+func inFloat(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
 // fastTime parses YYYY-MM-DD and YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]
 // into Unix seconds.
 func fastTime(b []byte) (int64, bool) {
-	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
+	if len(b) < 10 {
+		return 0, false
+	}
+	days, ok := fastDate(b)
+	if !ok {
+		return 0, false
+	}
+	if len(b) == 10 {
+		return days * 86400, true
+	}
+	secs, ok := fastClock(b[10:])
+	if !ok {
+		return 0, false
+	}
+	return days*86400 + secs, true
+}
+
+// fastDate reads YYYY-MM-DD from the first ten bytes of b (at least ten)
+// as days since 1970-01-01.
+func fastDate(b []byte) (int64, bool) {
+	if b[4] != '-' || b[7] != '-' {
 		return 0, false
 	}
 	y1, ok1 := digits2(b[0], b[1])
@@ -53,21 +130,24 @@ func fastTime(b []byte) (int64, bool) {
 	if !(ok1 && ok2 && ok3 && ok4) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
 		return 0, false
 	}
-	secs := daysFromCivil(y, mo, d) * 86400
-	if len(b) == 10 {
-		return secs, true
-	}
-	if len(b) < 19 || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+	return daysFromCivil(y, mo, d), true
+}
+
+// fastClock reads what follows the date of a timestamp,
+// [T ]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM], as seconds to add to the
+// date's midnight (the offset taken off).
+func fastClock(b []byte) (int64, bool) {
+	if len(b) < 9 || (b[0] != 'T' && b[0] != ' ') || b[3] != ':' || b[6] != ':' {
 		return 0, false
 	}
-	h, ok1 := digits2(b[11], b[12])
-	mi, ok2 := digits2(b[14], b[15])
-	s, ok3 := digits2(b[17], b[18])
+	h, ok1 := digits2(b[1], b[2])
+	mi, ok2 := digits2(b[4], b[5])
+	s, ok3 := digits2(b[7], b[8])
 	if !(ok1 && ok2 && ok3) || h > 23 || mi > 59 || s > 59 {
 		return 0, false
 	}
-	secs += h*3600 + mi*60 + s
-	rest := b[19:]
+	secs := h*3600 + mi*60 + s
+	rest := b[9:]
 	if len(rest) > 0 && rest[0] == '.' {
 		i := 1
 		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {

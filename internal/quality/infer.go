@@ -42,6 +42,9 @@ func inferText(b []byte) (vtype, float64, int64) {
 				return tTimestamp, 0, t
 			}
 		}
+		if t, f, ok := fastNumber(b); ok {
+			return t, f, 0
+		}
 		if i, ok := parseInt(b); ok {
 			return tInt, float64(i), 0
 		}
@@ -115,7 +118,7 @@ func parseTime(b []byte) (int64, bool) {
 // exponent, so that ParseFloat (which allocates) sees no hex ids.
 func floatBytes(b []byte) bool {
 	for _, c := range b {
-		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+		if !inFloat(c) {
 			return false
 		}
 	}

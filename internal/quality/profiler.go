@@ -2,6 +2,7 @@ package quality
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"regexp"
 	"slices"
@@ -79,6 +80,12 @@ type colState struct {
 	maxLen        int
 	top           *topTable // exact counts; nil once past TopCap values
 	rules         []*ruleState
+	// The day of the last timestamp inferred from text (its first eight
+	// and next two bytes) as days since 1970: the cells of a timestamp
+	// column mostly fall on the day of the cell before.
+	day8, day2 uint64
+	dayN       int64
+	dayOK      bool
 }
 
 type ruleState struct {
@@ -165,17 +172,153 @@ func (p *Profiler) observe(i int, kind tabular.Kind, num float64, text []byte) {
 		}
 		return
 	}
+	if kind == tabular.String {
+		p.observeString(i, text)
+		return
+	}
 	h := cellHash(text)
 	p.row.add(h)
 	if i >= len(p.cols) || p.cols[i] == nil {
 		return
 	}
+	p.cols[i].observe(kind, num, text, h.Lo)
+}
+
+// ObserveString adds a String cell of column i with the given text:
+// Observe(i, tabular.StringValue(text), text), without passing the Value.
+func (p *Profiler) ObserveString(i int, text []byte) {
+	if p == nil {
+		return
+	}
+	if p.async != nil {
+		p.async.observe(i, tabular.String, 0, text)
+		return
+	}
+	p.observeString(i, text)
+}
+
+// observeString adds a String cell: observe, in one function for the
+// commonest kind of cell (every cell of a CSV file).
+func (p *Profiler) observeString(i int, text []byte) {
+	h := cellHash(text)
+	p.row.add(h)
+	if uint(i) >= uint(len(p.cols)) {
+		return
+	}
 	c := p.cols[i]
-	if kind == tabular.String && len(text) == 0 {
+	if c == nil {
+		return
+	}
+	if len(text) == 0 {
 		c.nulls++
 		return
 	}
-	c.observe(kind, num, text, h.Lo)
+	c.values++
+	c.minLen = min(c.minLen, len(text))
+	c.maxLen = max(c.maxLen, len(text))
+	if c.top != nil {
+		if k := c.top.add(h.Lo, text); k >= 0 {
+			c.observeKnown(k, text)
+			return
+		}
+		c.leaveTop()
+	}
+	c.hll.add(h.Lo)
+	t, num, unix := c.inferString(text)
+	c.types[t]++
+	switch t {
+	case tInt, tFloat:
+		if !math.IsNaN(num) && !math.IsInf(num, 0) { // as in observe; inferText gives neither
+			c.addNumber(num)
+		}
+	case tDate, tTimestamp:
+		c.timeN++
+		c.minT, c.maxT = min(c.minT, unix), max(c.maxT, unix)
+	}
+	if len(c.rules) > 0 {
+		for _, r := range c.rules {
+			r.count1(t, r.matches(text))
+		}
+	}
+}
+
+// observeKnown adds a String cell whose text is value k of the column's
+// top table: its type, number and rule outcomes are the value's, worked
+// out once.
+func (c *colState) observeKnown(k int, text []byte) {
+	tt := c.top
+	if !tt.typed[k] {
+		tt.typed[k] = true
+		tt.typ[k], tt.num[k], tt.unix[k] = c.inferString(text)
+	}
+	t := tt.typ[k]
+	c.types[t]++
+	switch t {
+	case tInt, tFloat:
+		// Counted in the top table, added to the statistics once with its
+		// count (colState.observe, for a cell of another kind of the same
+		// text, keeps to the same rule).
+		if x := tt.num[k]; tt.deferred[k] == 0 || tt.dnum[k] == x {
+			tt.dnum[k] = x
+			tt.deferred[k]++
+		} else {
+			c.addNumber(x)
+		}
+	case tDate, tTimestamp:
+		c.timeN++
+		c.minT, c.maxT = min(c.minT, tt.unix[k]), max(c.maxT, tt.unix[k])
+	}
+	if len(c.rules) == 0 {
+		return
+	}
+	if len(c.rules) > 64 {
+		for _, r := range c.rules {
+			r.count1(t, r.matches(text))
+		}
+		return
+	}
+	if !tt.ruled[k] {
+		var m uint64
+		for j, r := range c.rules {
+			if r.matches(text) {
+				m |= 1 << j
+			}
+		}
+		tt.ruled[k], tt.matched[k] = true, m
+	}
+	for j, r := range c.rules {
+		r.count1(t, tt.matched[k]>>j&1 == 1)
+	}
+}
+
+// leaveTop turns a column whose values have gone past TopCap into one
+// counted by its HyperLogLog.
+func (c *colState) leaveTop() {
+	c.flushNumbers()
+	c.hll = newHLL()
+	for _, th := range c.top.hash[:len(c.top.vals)] {
+		c.hll.add(th)
+	}
+	c.top = nil // not a low-cardinality column
+}
+
+// inferString is inferText for a cell of this column, remembering the day
+// of the last timestamp: a cell on the same day reads only its clock.
+func (c *colState) inferString(b []byte) (vtype, float64, int64) {
+	if len(b) > 10 && c.dayOK && binary.LittleEndian.Uint64(b) == c.day8 &&
+		uint64(binary.LittleEndian.Uint16(b[8:])) == c.day2 {
+		if secs, ok := fastClock(b[10:]); ok {
+			return tTimestamp, 0, c.dayN*86400 + secs
+		}
+	}
+	t, num, unix := inferText(b)
+	if t == tTimestamp && len(b) > 10 {
+		if days, ok := fastDate(b); ok {
+			c.day8, c.day2 = binary.LittleEndian.Uint64(b), uint64(binary.LittleEndian.Uint16(b[8:]))
+			c.dayN, c.dayOK = days, true
+		}
+	}
+	return t, num, unix
 }
 
 // EndRow ends the current row.
@@ -204,12 +347,7 @@ func (c *colState) observe(kind tabular.Kind, x float64, text []byte, h uint64) 
 	k := -1
 	if c.top != nil {
 		if k = c.top.add(h, text); k < 0 {
-			c.flushNumbers()
-			c.hll = newHLL()
-			for _, th := range c.top.hash[:len(c.top.vals)] {
-				c.hll.add(th)
-			}
-			c.top = nil // not a low-cardinality column
+			c.leaveTop()
 		}
 	}
 	if c.top == nil {
@@ -229,16 +367,7 @@ func (c *colState) observe(kind tabular.Kind, x float64, text []byte, h uint64) 
 		t = tBool
 	case tabular.JSON:
 		t = tJSON
-	case tabular.String:
-		if k >= 0 && c.top.typed[k] { // a value seen before: its type too
-			t, num, unix = c.top.typ[k], c.top.num[k], c.top.unix[k]
-			break
-		}
-		t, num, unix = inferText(text)
-		if k >= 0 {
-			c.top.typed[k], c.top.typ[k], c.top.num[k], c.top.unix[k] = true, t, num, unix
-		}
-	default:
+	default: // String cells go to observeString
 		t, num, unix = inferText(text)
 	}
 	c.types[t]++
@@ -297,7 +426,12 @@ func (c *colState) addNumber(x float64) {
 	d := x - c.shift
 	c.s1 += d
 	c.s2 += d * d
-	c.min, c.max = min(c.min, x), max(c.max, x)
+	if x < c.min { // x is not NaN: plain comparisons do
+		c.min = x
+	}
+	if x > c.max {
+		c.max = x
+	}
 }
 
 // flushNumbers adds the numeric values the top table holds deferred, each

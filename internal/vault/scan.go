@@ -61,7 +61,11 @@ func scanRows(tr tabular.Reader, limit int64, prof *quality.Profiler) (*pii.Colu
 			}
 			buf = cell.AppendText(buf[:0])
 			cs.Observe(i, buf)
-			prof.Observe(i, cell, buf)
+			if cell.Kind() == tabular.String {
+				prof.ObserveString(i, buf)
+			} else {
+				prof.Observe(i, cell, buf)
+			}
 		}
 		prof.EndRow()
 		rows++

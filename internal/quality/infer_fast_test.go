@@ -1,0 +1,153 @@
+package quality
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// inferTextBefore is inferText before fastNumber: parseInt, fastFloat and
+// strconv in turn, and the byte test of floatBytes written out (inferText
+// shares inFloat with fastNumber). It is the oracle of
+// TestFastNumberAgrees.
+func inferTextBefore(b []byte) (vtype, float64, int64) {
+	if len(b) == 0 {
+		return tString, 0, 0
+	}
+	c := b[0]
+	if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' {
+		if len(b) >= 10 && b[4] == '-' && b[7] == '-' {
+			t, ok := fastTime(b)
+			if !ok {
+				t, ok = parseTime(b)
+			}
+			if ok {
+				if len(b) == 10 {
+					return tDate, 0, t
+				}
+				return tTimestamp, 0, t
+			}
+		}
+		if i, ok := parseInt(b); ok {
+			return tInt, float64(i), 0
+		}
+		if f, ok := fastFloat(b); ok {
+			return tFloat, f, 0
+		}
+		for _, c := range b { // floatBytes as it was
+			if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+				return tString, 0, 0
+			}
+		}
+		if f, err := strconv.ParseFloat(string(b), 64); err == nil {
+			return tFloat, f, 0
+		}
+		return tString, 0, 0
+	}
+	return inferText(b) // no number: unchanged
+}
+
+// numberTexts returns texts shaped like numbers and near misses: signs,
+// 1 to 20 digits, fractions of 0 to 8 digits, exponents, lone signs and
+// dots, and each of a share of them with one byte changed.
+func numberTexts(r *rand.Rand) []string {
+	out := []string{"0", "-0", "+0", "-", "+", ".", "-.", "5.", ".5", "-.5", "+5.", "1.2.3", "1e5", "1E-5", "--1",
+		"999999999999999999", "-999999999999999999", "1000000000000000000", "123456789012345.6",
+		"12345678901234.5", "0.000000000000001", "00000000000000000001", "1.", "1..", "0x1F", "1_000"}
+	for range 30000 {
+		var sb strings.Builder
+		switch r.IntN(4) {
+		case 0:
+			sb.WriteByte('-')
+		case 1:
+			sb.WriteByte('+')
+		}
+		for range r.IntN(21) {
+			sb.WriteByte(byte('0' + r.IntN(10)))
+		}
+		if r.IntN(2) == 0 {
+			sb.WriteByte('.')
+			for range r.IntN(9) {
+				sb.WriteByte(byte('0' + r.IntN(10)))
+			}
+		}
+		if r.IntN(10) == 0 {
+			sb.WriteString("e" + strconv.Itoa(r.IntN(40)-20))
+		}
+		out = append(out, sb.String())
+	}
+	const swaps = "0.9-+eE x\xff"
+	for i, s := range out[:5000] {
+		if s == "" {
+			continue
+		}
+		b := []byte(s)
+		b[r.IntN(len(b))] = swaps[i%len(swaps)]
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// TestFastNumberAgrees: inferText with fastNumber gives the type and the
+// number (to the bit) that parseInt, fastFloat and strconv gave.
+func TestFastNumberAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, s := range numberTexts(r) {
+		if s == "" {
+			continue
+		}
+		gt, gn, gu := inferText([]byte(s))
+		wt, wn, wu := inferTextBefore([]byte(s))
+		if gt != wt || math.Float64bits(gn) != math.Float64bits(wn) || gu != wu {
+			t.Fatalf("inferText(%q) = %v %v %v, before fastNumber %v %v %v", s, gt, gn, gu, wt, wn, wu)
+		}
+	}
+}
+
+// TestInferStringDayCache: a column's inferString, which reads only the
+// clock of a cell on the day of the last timestamp, agrees with inferText
+// on every cell of runs of timestamps: same days and new days, every
+// layout inferText reads, dates alone, and cells with one byte changed
+// (in the day, after it, or a day that shares its first eight bytes).
+func TestInferStringDayCache(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	layouts := []string{time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05",
+		"2006-01-02T15:04:05-07:00", "2006-01-02 15:04:05Z07:00", time.DateOnly, "2006-01-02T15:04:05.000Z"}
+	zones := []*time.Location{time.UTC, time.FixedZone("", 2*3600), time.FixedZone("", -(5*3600 + 1800))}
+	const swaps = "09/:-T Z.+x\xff"
+	c := &colState{}
+	tm := time.Date(2024, 2, 28, 22, 0, 0, 0, time.UTC)
+	checked := 0
+	for i := range 60000 {
+		switch r.IntN(20) {
+		case 0: // another day, month or century
+			tm = tm.Add(time.Duration(r.Int64N(int64(3000 * 24 * time.Hour))))
+		case 1:
+			tm = time.Date(1900+r.IntN(300), time.Month(1+r.IntN(12)), 1+r.IntN(31), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1e9), time.UTC)
+		default: // the same day, mostly
+			tm = tm.Add(time.Duration(r.IntN(600)) * time.Second)
+		}
+		s := tm.In(zones[r.IntN(len(zones))]).Format(layouts[r.IntN(len(layouts))])
+		b := []byte(s)
+		switch r.IntN(8) {
+		case 0:
+			b[r.IntN(len(b))] = swaps[i%len(swaps)]
+		case 1: // the day's last two bytes
+			b[8+r.IntN(2)] = swaps[i%len(swaps)]
+		}
+		gt, gn, gu := c.inferString(b)
+		wt, wn, wu := inferText(b)
+		if gt != wt || gn != wn || gu != wu {
+			t.Fatalf("cell %d %q: inferString = %v %v %v, inferText %v %v %v", i, b, gt, gn, gu, wt, wn, wu)
+		}
+		if c.dayOK {
+			checked++
+		}
+	}
+	if checked < 50000 {
+		t.Fatalf("the day was remembered for %d cells of 60000: the test does not reach the cache", checked)
+	}
+}
