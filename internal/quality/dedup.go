@@ -26,44 +26,122 @@ func cmpRowHash(a, b rowHash) int {
 	return 0
 }
 
-// DefaultDedupBudget is the memory the duplicate-row counter holds row
-// hashes in (16 bytes a row: 4 Mi rows) before it spills sorted runs to
-// temporary files.
+// DefaultDedupBudget is the memory of the duplicate-row counter: half of
+// it holds row hashes (16 bytes a row: 2 Mi rows) before they are sorted
+// into the other half and spilled to a temporary file as a run.
 const DefaultDedupBudget = 64 << 20
 
 // dedup counts exact duplicate rows in bounded memory: row hashes are
-// collected up to budget bytes, then sorted and written to a temporary
-// file as a run; at the end the runs are merged and equal neighbours
-// counted.
+// collected up to half the budget, then sorted (into as much memory again)
+// and written to a temporary file as a run; at the end the runs are merged
+// and equal neighbours counted. The hashes are held in fixed chunks, not
+// one growing slice: growing it copied every hash several times and
+// allocated five times its size, which made the garbage collector run
+// more often for every other part of a put.
 type dedup struct {
-	buf    []rowHash
-	limit  int
+	cur    []rowHash   // the chunk being filled
+	full   [][]rowHash // filled chunks
+	free   [][]rowHash // chunks to fill again after a spill
+	held   int         // hashes in full
+	limit  int         // hashes held before a spill
+	chunk  int         // hashes a chunk holds
+	sorted []rowHash   // where held hashes are sorted into
 	dir    string
 	runs   []*os.File
 	err    error
 	spills int
 }
 
+// dedupChunk is the most hashes a chunk holds (256 KiB).
+const dedupChunk = 1 << 14
+
 func newDedup(budget int, dir string) *dedup {
 	if budget <= 0 {
 		budget = DefaultDedupBudget
 	}
-	limit := max(budget/16, 2)
-	return &dedup{buf: make([]rowHash, 0, min(limit, 1<<16)), limit: limit, dir: dir}
+	limit := max(budget/32, 2)
+	return &dedup{limit: limit, chunk: min(limit, dedupChunk), dir: dir}
 }
 
 func (d *dedup) add(h rowHash) {
-	if d.err != nil {
-		return
+	if len(d.cur) == cap(d.cur) {
+		d.next()
 	}
-	d.buf = append(d.buf, h)
-	if len(d.buf) >= d.limit {
+	d.cur = append(d.cur, h)
+}
+
+// next files the full chunk, spills if the held hashes reach the limit,
+// and starts a chunk.
+func (d *dedup) next() {
+	if cap(d.cur) > 0 {
+		d.full = append(d.full, d.cur)
+		d.held += len(d.cur)
+		d.cur = nil
+	}
+	if d.held >= d.limit {
 		d.spill()
+	}
+	if n := len(d.free); n > 0 {
+		d.cur, d.free = d.free[n-1][:0], d.free[:n-1]
+	} else {
+		d.cur = make([]rowHash, 0, d.chunk)
 	}
 }
 
+// sortHeld sorts the held hashes (the full chunks and cur) into d.sorted
+// and returns them: the first pass of the radix sort moves them out of the
+// chunks by their top byte, the rest sorts each bucket in place. The
+// chunks are then free to fill again.
+func (d *dedup) sortHeld() []rowHash {
+	if d.cur != nil {
+		d.full = append(d.full, d.cur)
+		d.held += len(d.cur)
+		d.cur = nil
+	}
+	n := d.held
+	if cap(d.sorted) < n {
+		d.sorted = make([]rowHash, n)
+	}
+	dst := d.sorted[:n]
+	var count [256]int
+	for _, c := range d.full {
+		for _, h := range c {
+			count[h.hi>>56]++
+		}
+	}
+	var next [256]int
+	sum := 0
+	for b, c := range count {
+		next[b] = sum
+		sum += c
+	}
+	for _, c := range d.full {
+		for _, h := range c {
+			b := h.hi >> 56
+			dst[next[b]] = h
+			next[b]++
+		}
+	}
+	start := 0
+	for b := range 256 {
+		radixRowHashes(dst[start:next[b]], 48)
+		start = next[b]
+	}
+	for _, c := range d.full {
+		if cap(c) == d.chunk {
+			d.free = append(d.free, c[:0])
+		}
+	}
+	d.full, d.held = d.full[:0], 0
+	return dst
+}
+
 func (d *dedup) spill() {
-	sortRowHashes(d.buf)
+	if d.err != nil { // the count has failed: drop the hashes
+		d.sortHeld()
+		return
+	}
+	sorted := d.sortHeld()
 	f, err := os.CreateTemp(d.dir, "coffer-dedup-*")
 	if err != nil {
 		d.err = err
@@ -73,7 +151,7 @@ func (d *dedup) spill() {
 	d.runs = append(d.runs, f)
 	w := bufio.NewWriterSize(f, 256<<10)
 	var b [16]byte
-	for _, h := range d.buf {
+	for _, h := range sorted {
 		binary.LittleEndian.PutUint64(b[:8], h.hi)
 		binary.LittleEndian.PutUint64(b[8:], h.lo)
 		w.Write(b[:])
@@ -83,7 +161,6 @@ func (d *dedup) spill() {
 		return
 	}
 	d.spills++
-	d.buf = d.buf[:0]
 	if len(d.runs) >= maxRuns {
 		d.compactRuns()
 	}
@@ -142,17 +219,17 @@ func (d *dedup) duplicates() (int64, error) {
 	if d.err != nil {
 		return 0, d.err
 	}
-	sortRowHashes(d.buf)
+	mem := d.sortHeld()
 	if len(d.runs) == 0 { // all in memory
 		var n int64
-		for i := 1; i < len(d.buf); i++ {
-			if d.buf[i] == d.buf[i-1] {
+		for i := 1; i < len(mem); i++ {
+			if mem[i] == mem[i-1] {
 				n++
 			}
 		}
 		return n, nil
 	}
-	srcs, err := d.readers(d.buf)
+	srcs, err := d.readers(mem)
 	if err != nil {
 		return 0, err
 	}

@@ -88,7 +88,7 @@ func TestKLLSmallExact(t *testing.T) {
 }
 
 func TestDedupSpill(t *testing.T) {
-	for _, budget := range []int{0, 32, 1600} { // in memory; 2 hashes a run; 100 a run
+	for _, budget := range []int{0, 32, 1600} { // in memory; 2 hashes a run; 50 a run
 		d := newDedup(budget, t.TempDir())
 		r := rand.New(rand.NewPCG(3, 4))
 		seen := map[rowHash]bool{}
@@ -238,6 +238,55 @@ func TestKLLMerged(t *testing.T) {
 		}
 		if got, want := fast.rank(0.5), plain.rank(0.5); got != want {
 			t.Fatalf("%s: rank %v, plain %v", name, got, want)
+		}
+	}
+}
+
+// TestDedupSortHeld: the hashes held in chunks come out of sortHeld as
+// slices.SortFunc sorts them, for counts below, at and across chunk
+// sizes, with uniform hashes (every top byte) and with equal top bytes;
+// the chunks are reused and the count of duplicates stays exact.
+func TestDedupSortHeld(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 63, dedupChunk - 1, dedupChunk, dedupChunk + 1, 3*dedupChunk + 17} {
+		for _, narrow := range []bool{false, true} {
+			d := newDedup(0, t.TempDir())
+			var all []rowHash
+			for range 2 { // twice: the second time in reused chunks
+				all = all[:0]
+				for range n {
+					h := rowHash{r.Uint64(), r.Uint64()}
+					if narrow {
+						h.hi >>= 20
+					}
+					if len(all) > 0 && r.IntN(8) == 0 {
+						h = all[r.IntN(len(all))]
+					}
+					all = append(all, h)
+					d.add(h)
+				}
+				got := d.sortHeld()
+				slices.SortFunc(all, cmpRowHash)
+				if !slices.Equal(got, all) {
+					t.Fatalf("n=%d narrow=%v: sortHeld differs from slices.SortFunc", n, narrow)
+				}
+			}
+			if n > dedupChunk && len(d.free) == 0 {
+				t.Fatalf("n=%d: no chunk was freed for reuse", n)
+			}
+			var want int64
+			seen := map[rowHash]bool{}
+			for range n {
+				h := rowHash{r.Uint64() >> 50, 1}
+				if seen[h] {
+					want++
+				}
+				seen[h] = true
+				d.add(h)
+			}
+			if got, err := d.duplicates(); err != nil || got != want {
+				t.Fatalf("n=%d: duplicates = %d, %v; want %d", n, got, err, want)
+			}
 		}
 	}
 }

@@ -52,13 +52,13 @@ func (g *gate) options() *quality.Options {
 	if g == nil || g.off {
 		return nil
 	}
-	// With more than two cores the profile is made on a goroutine of its
-	// own, beside the PII scan and the encryption, which keep about two
-	// busy. With two it is made in line: on the 2-vCPU machine the
-	// goroutine of its own measured no faster (wall 1.46x against 1.51x)
-	// and cost more CPU (1.79x against 1.42x; docs/benchmarks.md,
-	// "Quality").
-	o := &quality.Options{Async: !g.inline && runtime.GOMAXPROCS(0) > 2}
+	// With two cores or more the profile is made on a goroutine of its
+	// own, beside the PII scan (which sets the pace of a put) and the
+	// encryption: on the 2-vCPU machine of docs/benchmarks.md ("Quality")
+	// the put's wall time grew 1.12-1.19x with profiling and checks on,
+	// against 1.44-1.49x in line. On one core it is made in line, which
+	// costs the least CPU.
+	o := &quality.Options{Async: !g.inline && runtime.GOMAXPROCS(0) > 1}
 	if g.checks != nil {
 		o.Rules = g.checks.Rules()
 	}

@@ -59,13 +59,15 @@ func scanRows(tr tabular.Reader, limit int64, prof *quality.Profiler) (*pii.Colu
 				prof.Observe(i, cell, nil)
 				continue
 			}
+			if cell.Kind() == tabular.String { // its bytes as they are: no copy
+				b := cell.Bytes()
+				cs.Observe(i, b)
+				prof.ObserveString(i, b)
+				continue
+			}
 			buf = cell.AppendText(buf[:0])
 			cs.Observe(i, buf)
-			if cell.Kind() == tabular.String {
-				prof.ObserveString(i, buf)
-			} else {
-				prof.Observe(i, cell, buf)
-			}
+			prof.Observe(i, cell, buf)
 		}
 		prof.EndRow()
 		rows++
