@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // benchRows is an orders table like the vault's put benchmark: integer

@@ -14,7 +14,8 @@
 // 1.65 %), running shifted sums for the mean and variance, exact minimum and maximum,
 // and exact counts of at most TopCap distinct values (dropped past that).
 // Exact duplicate rows are counted from 128-bit row hashes held in memory
-// up to Options.DedupBudget, then spilled as sorted runs to unnamed
+// up to half of Options.DedupBudget (the sort takes the other half), then
+// spilled as sorted runs to unnamed
 // temporary files and merged. docs/quality.md states every metric and its
 // error bound.
 //

@@ -128,8 +128,8 @@ func BenchmarkPutQuality(b *testing.B) {
 		return time.Since(start), cpuTime() - cpu0
 	}
 	// off: no profile, no checks; on: as put runs (the profile on its own
-	// goroutine when there is more than one core); inline: the profile on
-	// the PII scan's goroutine, the design before.
+	// goroutine from two cores up); inline: the profile on the PII scan's
+	// goroutine, as put runs on one core.
 	names := []string{"off", "on", "inline"}
 	// BENCH_QUALITY_ONLY=off|on|inline|none puts in one mode only (none:
 	// just make the CSV), to count one mode's instructions (callgrind).
