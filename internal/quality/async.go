@@ -9,11 +9,14 @@ import (
 // put's PII scan and its profile use two cores. Batches are small enough
 // that the ones in flight stay in the cores' caches: larger ones (1 MiB)
 // made the copy cost the scanning goroutine half of what profiling in
-// line did, in cache misses. Memory: asyncBatches+1 batches of about
-// asyncBatchBytes of text and 12 bytes a cell.
+// line did, in cache misses. A batch is handed over at the end of the row
+// that fills it; memory: asyncBatches+1 batches of about asyncBatchBytes
+// of text and asyncBatchCells cells of 12 bytes (a batch that one long or
+// wide row made larger is not kept for reuse).
 const (
 	asyncBatchBytes = 64 << 10
 	asyncBatchRows  = 512
+	asyncBatchCells = 8192
 	asyncBatches    = 3
 )
 
@@ -59,6 +62,9 @@ func (p *Profiler) startAsync() {
 		for b := range a.work {
 			p.replay(b)
 			b.text, b.cells, b.nums, b.rowEnds, b.cols = b.text[:0], b.cells[:0], b.nums[:0], b.rowEnds[:0], b.cols[:0]
+			if cap(b.text) > 4*asyncBatchBytes || cap(b.cells) > 4*asyncBatchCells || cap(b.nums) > 4*asyncBatchCells {
+				*b = batch{} // grown by a long or wide row: let it go
+			}
 			a.free <- b
 		}
 	}()
@@ -80,7 +86,7 @@ func (a *async) observe(i int, kind tabular.Kind, num float64, text []byte) {
 func (a *async) endRow() {
 	b := a.cur
 	b.rowEnds = append(b.rowEnds, int32(len(b.cells)))
-	if len(b.text) >= asyncBatchBytes || len(b.rowEnds) >= asyncBatchRows {
+	if len(b.text) >= asyncBatchBytes || len(b.rowEnds) >= asyncBatchRows || len(b.cells) >= asyncBatchCells {
 		a.flush()
 	}
 }

@@ -151,3 +151,46 @@ func TestInferStringDayCache(t *testing.T) {
 		t.Fatalf("the day was remembered for %d cells of 60000: the test does not reach the cache", checked)
 	}
 }
+
+// TestAsyncBatchesBounded: a batch grown by one long row (a 1 MiB cell)
+// or wide rows (20 000 cells) is not kept for reuse, so the worker's
+// batches return to their usual size; the profile still counts every row.
+func TestAsyncBatchesBounded(t *testing.T) {
+	p := NewProfiler(Options{Async: true})
+	a := p.async
+	p.AddColumn(0, "a")
+	long := []byte(strings.Repeat("x", 1<<20))
+	rows := 0
+	for r := range 4000 {
+		switch {
+		case r == 10:
+			p.ObserveString(0, long)
+		case r >= 20 && r < 25:
+			for i := range 20000 {
+				p.ObserveString(i, []byte("1"))
+			}
+		default:
+			p.ObserveString(0, []byte(strconv.Itoa(r%7)))
+		}
+		p.EndRow()
+		rows++
+	}
+	a.wait()
+	p.async = nil
+	bs := []*batch{a.cur}
+	for len(a.free) > 0 {
+		bs = append(bs, <-a.free)
+	}
+	for _, b := range bs {
+		if cap(b.text) > 4*asyncBatchBytes || cap(b.cells) > 4*asyncBatchCells {
+			t.Errorf("a batch kept %d bytes of text and %d cells after the long rows", cap(b.text), cap(b.cells))
+		}
+	}
+	prof, err := p.Profile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prof.Rows != int64(rows) || prof.Columns[0].MaxLength != len(long) {
+		t.Fatalf("rows %d, max length %d; want %d, %d", prof.Rows, prof.Columns[0].MaxLength, rows, len(long))
+	}
+}
