@@ -3,6 +3,7 @@ package quality
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -192,5 +193,62 @@ func TestAsyncBatchesBounded(t *testing.T) {
 	}
 	if prof.Rows != int64(rows) || prof.Columns[0].MaxLength != len(long) {
 		t.Fatalf("rows %d, max length %d; want %d, %d", prof.Rows, prof.Columns[0].MaxLength, rows, len(long))
+	}
+}
+
+// TestTopMemo: short values of low-cardinality columns, recalled from the
+// top table's memo instead of hashed, are counted exactly: values that
+// differ in one byte at every position and length (1 to 9 bytes), up to
+// TopCap of them (so memo slots are shared), with exact top counts,
+// distinct counts, rule counts and duplicate rows.
+func TestTopMemo(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	for _, distinct := range []int{10, TopCap} {
+		var vals []string
+		for len(vals) < distinct {
+			n := 1 + r.IntN(9)
+			b := []byte(strings.Repeat("q", n))
+			b[r.IntN(n)] = "XYZ0"[r.IntN(4)]
+			if !slices.Contains(vals, string(b)) {
+				vals = append(vals, string(b))
+			}
+		}
+		in := map[string]bool{vals[0]: true, vals[1]: true}
+		p := NewProfiler(Options{Rules: []Rule{{ID: "in", Column: "a", In: in}}})
+		p.AddColumn(0, "a")
+		p.AddColumn(1, "b")
+		count := map[string]int64{}
+		rows := map[string]bool{}
+		var dups, matched int64
+		for range 20000 {
+			a, b := vals[r.IntN(len(vals))], vals[r.IntN(3)]
+			p.ObserveString(0, []byte(a))
+			p.ObserveString(1, []byte(b))
+			p.EndRow()
+			count[a]++
+			if in[a] {
+				matched++
+			}
+			if rows[a+"\x00"+b] {
+				dups++
+			}
+			rows[a+"\x00"+b] = true
+		}
+		prof, err := p.Profile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := prof.Columns[0]
+		if col.Distinct != int64(len(count)) || prof.DuplicateRows != dups {
+			t.Fatalf("distinct %d: got distinct %d, duplicates %d; want %d, %d", distinct, col.Distinct, prof.DuplicateRows, len(count), dups)
+		}
+		for _, tv := range col.Top {
+			if tv.Count != count[tv.Value] {
+				t.Fatalf("distinct %d: %q counted %d times, want %d", distinct, tv.Value, tv.Count, count[tv.Value])
+			}
+		}
+		if rc := prof.Rule("in"); rc == nil || rc.Matched != matched || rc.Checked != 20000 {
+			t.Fatalf("distinct %d: rule counts %+v, want %d of 20000", distinct, rc, matched)
+		}
 	}
 }

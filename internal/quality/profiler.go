@@ -200,12 +200,25 @@ func (p *Profiler) ObserveString(i int, text []byte) {
 // observeString adds a String cell: observe, in one function for the
 // commonest kind of cell (every cell of a CSV file).
 func (p *Profiler) observeString(i int, text []byte) {
+	var c *colState
+	if uint(i) < uint(len(p.cols)) {
+		c = p.cols[i]
+	}
+	if c != nil && c.top != nil && uint(len(text)-1) < shortLen {
+		// A short value of a low-cardinality column seen before: its hash
+		// and its place in the top table are remembered, not worked out.
+		if k, h, ok := c.top.recall(text); ok {
+			p.row.add(h)
+			c.values++
+			c.minLen = min(c.minLen, len(text))
+			c.maxLen = max(c.maxLen, len(text))
+			c.top.n[k]++
+			c.observeKnown(k, text)
+			return
+		}
+	}
 	h := cellHash(text)
 	p.row.add(h)
-	if uint(i) >= uint(len(p.cols)) {
-		return
-	}
-	c := p.cols[i]
 	if c == nil {
 		return
 	}
@@ -218,6 +231,9 @@ func (p *Profiler) observeString(i int, text []byte) {
 	c.maxLen = max(c.maxLen, len(text))
 	if c.top != nil {
 		if k := c.top.add(h.Lo, text); k >= 0 {
+			if len(text) <= shortLen {
+				c.top.remember(text, h, k)
+			}
 			c.observeKnown(k, text)
 			return
 		}
