@@ -78,7 +78,7 @@ func (d *dedup) next() {
 		d.held += len(d.cur)
 		d.cur = nil
 	}
-	if d.held >= d.limit {
+	if d.held+d.chunk > d.limit { // the next chunk would pass the limit
 		d.spill()
 	}
 	if n := len(d.free); n > 0 {

@@ -111,7 +111,9 @@ func NewProfiler(o Options) *Profiler {
 	return p
 }
 
-// A nil *Profiler ignores AddColumn, Observe and EndRow.
+// A nil *Profiler ignores AddColumn, Observe and EndRow. Cells belong to
+// the row the next EndRow ends: every row, the last too, ends with EndRow,
+// and a column is added before the first cell of it.
 
 // AddColumn names column i; columns are added in order, before the
 // first row that has them. A column that appears after some rows (a
