@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -146,15 +145,7 @@ checks:
 // of the cells copied and passed as Values (scanRows before 25316c6).
 func TestReview2PutProfileModes(t *testing.T) {
 	ctx := context.Background()
-	home := filepath.Join(t.TempDir(), "vault")
-	if err := Init(ctx, home, InitOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	v, err := Open(ctx, home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
+	v := testVault(t)
 	defer func() { v.inlineQuality = false }()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for fi, format := range []string{"csv", "tsv", "jsonl"} {

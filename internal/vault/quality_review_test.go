@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -66,15 +65,7 @@ func TestReviewAsyncPutProfile(t *testing.T) {
 	data := []byte(b.String())
 
 	ctx := context.Background()
-	home := filepath.Join(t.TempDir(), "vault")
-	if err := Init(ctx, home, InitOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	v, err := Open(ctx, home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
+	v := testVault(t)
 	var profiles [][]byte
 	for i, mode := range []string{"inline", "async", "procs1"} {
 		name := fmt.Sprintf("d%d", i)
