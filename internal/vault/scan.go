@@ -53,21 +53,35 @@ func scanRows(tr tabular.Reader, limit int64, prof *quality.Profiler) (*pii.Colu
 			cs.AddColumn(named, cols[named].Name)
 			prof.AddColumn(named, cols[named].Name)
 		}
+		if prof == nil { // the PII scan alone
+			for i, cell := range row {
+				switch cell.Kind() {
+				case tabular.Null:
+					cs.Observe(i, nil)
+				case tabular.String: // its bytes as they are: no copy
+					cs.Observe(i, cell.Bytes())
+				default:
+					buf = cell.AppendText(buf[:0])
+					cs.Observe(i, buf)
+				}
+			}
+			rows++
+			continue
+		}
 		for i, cell := range row {
-			if cell.IsNull() {
+			switch cell.Kind() {
+			case tabular.Null:
 				cs.Observe(i, nil)
 				prof.Observe(i, cell, nil)
-				continue
-			}
-			if cell.Kind() == tabular.String { // its bytes as they are: no copy
+			case tabular.String:
 				b := cell.Bytes()
 				cs.Observe(i, b)
 				prof.ObserveString(i, b)
-				continue
+			default:
+				buf = cell.AppendText(buf[:0])
+				cs.Observe(i, buf)
+				prof.Observe(i, cell, buf)
 			}
-			buf = cell.AppendText(buf[:0])
-			cs.Observe(i, buf)
-			prof.Observe(i, cell, buf)
 		}
 		prof.EndRow()
 		rows++
