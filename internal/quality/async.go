@@ -5,8 +5,10 @@ import (
 )
 
 // A Profiler with Options.Async profiles on its own goroutine: Observe
-// copies each cell into a batch, and full batches go to the worker, so a
-// put's PII scan and its profile use two cores. Batches are small enough
+// copies each cell into a batch, and full batches go to the worker, so the
+// caller's scan and the profile use two cores (the vault does this for
+// Parquet; a streamed put parses the stream once more for the profile
+// instead, internal/vault/scan.go). Batches are small enough
 // that the ones in flight stay in the cores' caches: larger ones (1 MiB)
 // made the copy cost the scanning goroutine half of what profiling in
 // line did, in cache misses. A batch is handed over at the end of the row

@@ -53,11 +53,13 @@ func (g *gate) options() *quality.Options {
 		return nil
 	}
 	// With two cores or more the profile is made on a goroutine of its
-	// own, beside the PII scan (which sets the pace of a put) and the
-	// encryption: on the 2-vCPU machine of docs/benchmarks.md ("Quality")
-	// the put's wall time grew 1.12-1.19x with profiling and checks on,
-	// against 1.44-1.49x in line. On one core it is made in line, which
-	// costs the least CPU.
+	// own: for CSV, TSV and JSON Lines it parses the stream again beside
+	// the PII scan (newInspector), for Parquet cells are handed to it in
+	// batches (quality.Options.Async). The PII scan sets the pace of a put
+	// and does no work for the profile: on the 2-vCPU machine of
+	// docs/benchmarks.md ("Quality") a put with profiling and checks took
+	// 1.08x the wall time of one without, against about 1.6x in line. On
+	// one core it is made in line, which costs the least CPU.
 	o := &quality.Options{Async: !g.inline && runtime.GOMAXPROCS(0) > 1}
 	if g.checks != nil {
 		o.Rules = g.checks.Rules()

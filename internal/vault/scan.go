@@ -89,11 +89,44 @@ func scanRows(tr tabular.Reader, limit int64, prof *quality.Profiler) (*pii.Colu
 	return cs, rows, nil
 }
 
+// profileRows feeds every row of tr to prof alone.
+func profileRows(tr tabular.Reader, prof *quality.Profiler) error {
+	named := 0
+	var buf []byte
+	for {
+		row, err := tr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for cols := tr.Columns(); named < len(cols); named++ {
+			prof.AddColumn(named, cols[named].Name)
+		}
+		for i, cell := range row {
+			switch cell.Kind() {
+			case tabular.Null:
+				prof.Observe(i, cell, nil)
+			case tabular.String:
+				prof.ObserveString(i, cell.Bytes())
+			default:
+				buf = cell.AppendText(buf[:0])
+				prof.Observe(i, cell, buf)
+			}
+		}
+		prof.EndRow()
+	}
+}
+
 // inspector scans the plaintext of a put as it streams past on its way to
 // encryption: the input is read once. Writes never fail; a parse error is
 // reported by finish.
 type inspector struct {
-	pw   *io.PipeWriter
+	w interface {
+		io.Writer
+		CloseWithError(error) error
+	}
 	done chan inspected
 }
 
@@ -106,15 +139,22 @@ type inspected struct {
 
 // newInspector starts scanning format (CSV, TSV or JSON Lines), and
 // profiling it with po unless po is nil; it returns nil for formats that
-// cannot be scanned as a stream.
+// cannot be scanned as a stream. With po.Async the profile parses the
+// stream again on a goroutine of its own (through a fanout), so the PII
+// scan, which sets the pace of a put, does no work for it; otherwise each
+// row the scan parses is profiled in line.
 func newInspector(format string, po *quality.Options) *inspector {
 	switch format {
 	case "csv", "tsv", "jsonl":
 	default:
 		return nil
 	}
-	pr, pw := io.Pipe()
-	in := &inspector{pw: pw, done: make(chan inspected, 1)}
+	if po != nil && po.Async {
+		return newFanInspector(format, *po)
+	}
+	f := newFanout(1)
+	pr := f.outs[0]
+	in := &inspector{w: f, done: make(chan inspected, 1)}
 	go func() {
 		var res inspected
 		tr, err := tabular.Open(pr, format, nil)
@@ -131,15 +171,55 @@ func newInspector(format string, po *quality.Options) *inspector {
 	return in
 }
 
+// newFanInspector scans and profiles on two goroutines, each parsing the
+// stream.
+func newFanInspector(format string, po quality.Options) *inspector {
+	f := newFanout(2)
+	in := &inspector{w: f, done: make(chan inspected, 1)}
+	type profiled struct {
+		p   *quality.Profile
+		err error
+	}
+	pdone := make(chan profiled, 1)
+	go func() {
+		var res profiled
+		tr, err := tabular.Open(f.outs[1], format, nil)
+		if err == nil { // a parse error is the scan's to report
+			po.Async = false // this goroutine is the profile's own
+			prof := quality.NewProfiler(po)
+			err = profileRows(tr, prof)
+			res.p, res.err = finishProfile(prof, err)
+		}
+		io.Copy(io.Discard, f.outs[1])
+		pdone <- res
+	}()
+	go func() {
+		var res inspected
+		tr, err := tabular.Open(f.outs[0], format, nil)
+		if err == nil {
+			res.cs, res.rows, res.err = scanRows(tr, 0, nil)
+		} else {
+			res.err = err
+		}
+		io.Copy(io.Discard, f.outs[0])
+		p := <-pdone
+		if res.err == nil {
+			res.profile, res.err = p.p, p.err
+		}
+		in.done <- res
+	}()
+	return in
+}
+
 func (in *inspector) Write(p []byte) (int, error) {
-	in.pw.Write(p) // the reader drains until the end: no error to expect
+	in.w.Write(p) // the readers drain until the end: no error to expect
 	return len(p), nil
 }
 
 // finish ends the stream (with err if reading the input failed) and waits
 // for the scan.
 func (in *inspector) finish(err error) inspected {
-	in.pw.CloseWithError(err)
+	in.w.CloseWithError(err)
 	return <-in.done
 }
 
