@@ -58,7 +58,7 @@ func (g *gate) options() *quality.Options {
 	// batches (quality.Options.Async). The PII scan sets the pace of a put
 	// and does no work for the profile: on the 2-vCPU machine of
 	// docs/benchmarks.md ("Quality") a put with profiling and checks took
-	// 1.08x the wall time of one without, against about 1.6x in line. On
+	// 1.07-1.26x the wall time of one without, against 1.3-1.6x in line. On
 	// one core it is made in line, which costs the least CPU.
 	o := &quality.Options{Async: !g.inline && runtime.GOMAXPROCS(0) > 1}
 	if g.checks != nil {
