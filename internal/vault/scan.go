@@ -123,10 +123,7 @@ func profileRows(tr tabular.Reader, prof *quality.Profiler) error {
 // encryption: the input is read once. Writes never fail; a parse error is
 // reported by finish.
 type inspector struct {
-	w interface {
-		io.Writer
-		CloseWithError(error) error
-	}
+	w    *fanout
 	done chan inspected
 }
 
