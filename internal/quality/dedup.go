@@ -127,18 +127,23 @@ func (d *dedup) sortHeld() []rowHash {
 		radixRowHashes(dst[start:next[b]], 48)
 		start = next[b]
 	}
+	d.release()
+	return dst
+}
+
+// release frees the full chunks to fill again.
+func (d *dedup) release() {
 	for _, c := range d.full {
 		if cap(c) == d.chunk {
 			d.free = append(d.free, c[:0])
 		}
 	}
 	d.full, d.held = d.full[:0], 0
-	return dst
 }
 
 func (d *dedup) spill() {
 	if d.err != nil { // the count has failed: drop the hashes
-		d.sortHeld()
+		d.release()
 		return
 	}
 	sorted := d.sortHeld()

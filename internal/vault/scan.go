@@ -39,84 +39,62 @@ type ScanOptions struct {
 // one parse serves both.
 func scanRows(tr tabular.Reader, limit int64, prof *quality.Profiler) (*pii.ColumnScanner, int64, error) {
 	cs := pii.NewColumnScanner(pii.Options{})
+	rows, err := feedRows(tr, limit, cs, prof)
+	return cs, rows, err
+}
+
+// profileRows feeds every row of tr to prof alone.
+func profileRows(tr tabular.Reader, prof *quality.Profiler) error {
+	_, err := feedRows(tr, 0, nil, prof)
+	return err
+}
+
+// feedRows feeds every cell of tr (the first limit rows if limit > 0) to
+// cs and prof, either of which may be nil, and returns the rows read. A
+// String cell goes as its bytes in the reader's buffer (no copy), a null as
+// nil, any other cell as its text.
+func feedRows(tr tabular.Reader, limit int64, cs *pii.ColumnScanner, prof *quality.Profiler) (int64, error) {
 	named, rows := 0, int64(0)
 	var buf []byte
 	for limit <= 0 || rows < limit {
 		row, err := tr.Read()
 		if errors.Is(err, io.EOF) {
-			return cs, rows, nil
+			return rows, nil
 		}
 		if err != nil {
-			return cs, rows, err
+			return rows, err
 		}
 		for cols := tr.Columns(); named < len(cols); named++ {
-			cs.AddColumn(named, cols[named].Name)
+			if cs != nil {
+				cs.AddColumn(named, cols[named].Name)
+			}
 			prof.AddColumn(named, cols[named].Name)
 		}
-		if prof == nil { // the PII scan alone
-			for i, cell := range row {
-				switch cell.Kind() {
-				case tabular.Null:
-					cs.Observe(i, nil)
-				case tabular.String: // its bytes as they are: no copy
-					cs.Observe(i, cell.Bytes())
-				default:
-					buf = cell.AppendText(buf[:0])
-					cs.Observe(i, buf)
-				}
-			}
-			rows++
-			continue
-		}
 		for i, cell := range row {
+			var text []byte
 			switch cell.Kind() {
 			case tabular.Null:
-				cs.Observe(i, nil)
-				prof.Observe(i, cell, nil)
 			case tabular.String:
-				b := cell.Bytes()
-				cs.Observe(i, b)
-				prof.ObserveString(i, b)
+				text = cell.Bytes()
 			default:
 				buf = cell.AppendText(buf[:0])
-				cs.Observe(i, buf)
-				prof.Observe(i, cell, buf)
+				text = buf
+			}
+			if cs != nil {
+				cs.Observe(i, text)
+			}
+			switch {
+			case prof == nil: // no call per cell when there is no profile
+			case cell.Kind() == tabular.String:
+				prof.ObserveString(i, text)
+			default:
+				prof.Observe(i, cell, text)
 			}
 		}
 		prof.EndRow()
 		rows++
 	}
-	return cs, rows, nil
-}
-
-// profileRows feeds every row of tr to prof alone.
-func profileRows(tr tabular.Reader, prof *quality.Profiler) error {
-	named := 0
-	var buf []byte
-	for {
-		row, err := tr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		for cols := tr.Columns(); named < len(cols); named++ {
-			prof.AddColumn(named, cols[named].Name)
-		}
-		for i, cell := range row {
-			switch cell.Kind() {
-			case tabular.Null:
-				prof.Observe(i, cell, nil)
-			case tabular.String:
-				prof.ObserveString(i, cell.Bytes())
-			default:
-				buf = cell.AppendText(buf[:0])
-				prof.Observe(i, cell, buf)
-			}
-		}
-		prof.EndRow()
-	}
+	return rows, nil
 }
 
 // inspector scans the plaintext of a put as it streams past on its way to
